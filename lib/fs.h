@@ -1,0 +1,47 @@
+/* fs.h: files that are either complete or absent, and paths that stay inside their root.
+ *
+ * ct_atomic: write to a temporary name in the target's directory, then ct_atomic_commit()
+ * flushes, fsyncs, renames onto the final name and fsyncs the directory. Until the commit the
+ * final name is untouched (an older complete file stays as it was); ct_atomic_abort() removes
+ * the temporary. A process killed mid-write leaves only a ".tmp.*" file, never a half file
+ * under the final name.
+ */
+#ifndef CT_FS_H
+#define CT_FS_H
+
+#include "err.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+typedef struct {
+	int fd;
+	FILE *f;      /* set by ct_atomic_stream() */
+	char *tmp;    /* temporary path */
+	char *final;  /* final path */
+} ct_atomic;
+
+ct_code ct_atomic_open(ct_atomic *a, const char *path);
+/* A stdio stream on the temporary file (created once). NULL only when out of memory. */
+FILE *ct_atomic_stream(ct_atomic *a);
+ct_code ct_atomic_commit(ct_atomic *a);
+void ct_atomic_abort(ct_atomic *a);
+
+/* Whole buffer to path, atomically. */
+ct_code ct_write_file_atomic(const char *path, const void *buf, size_t len);
+/* Whole file into a malloc'd buffer (NUL-terminated; *len excludes the NUL). */
+ct_code ct_read_file(const char *path, char **buf, size_t *len);
+
+/* mkdir -p. */
+ct_code ct_mkdir_p(const char *path, mode_t mode);
+ct_code ct_fsync_dir(const char *dir);
+
+/* A relative path that cannot leave its root: not empty, not absolute, no "." or ".." segment,
+ * no empty segment, no NUL or backslash. */
+bool ct_path_is_safe(const char *rel);
+
+/* dir + "/" + name, malloc'd (NULL when out of memory). */
+char *ct_path_join(const char *dir, const char *name);
+
+#endif
