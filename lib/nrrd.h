@@ -1,0 +1,36 @@
+/* nrrd.h: write a volume as a gzip-encoded NRRD (NRRD0004), deterministically.
+ *
+ * The same header and data always give the same bytes (no time stamps, fixed number
+ * formatting: the shortest decimal that reads back as the same double). With space
+ * directions set, the file is in "left-posterior-superior" space, as plastimatch writes and
+ * ITK, teem and MONAI read. Data are in memory order, the first axis fastest, little endian.
+ * The file is written atomically (lib/fs.h).
+ */
+#ifndef CT_NRRD_H
+#define CT_NRRD_H
+
+#include "err.h"
+
+#include <stddef.h>
+
+typedef enum { CT_NRRD_UINT8, CT_NRRD_INT16, CT_NRRD_FLOAT32 } ct_nrrd_type;
+
+typedef struct {
+	ct_nrrd_type type;
+	int dim;               /* 1 to 4 */
+	size_t sizes[4];       /* fastest axis first */
+	int has_space;         /* write space, space directions, space origin (LPS, 3-D only) */
+	double directions[3][3]; /* directions[axis] = the step along that axis in mm, LPS */
+	double origin[3];
+	int level;             /* gzip level 1..12 (libdeflate); 0 means the default, 6 */
+} ct_nrrd;
+
+size_t ct_nrrd_type_size(ct_nrrd_type t);
+size_t ct_nrrd_voxels(const ct_nrrd *h);
+/* The header text (malloc'd), ending in the blank line that precedes the data. */
+char *ct_nrrd_header_text(const ct_nrrd *h);
+ct_code ct_nrrd_write(const char *path, const ct_nrrd *h, const void *data);
+/* Shortest "%.*g" of v that reads back as v exactly; buf of 32 bytes. */
+void ct_fmt_double(char *buf, double v);
+
+#endif
