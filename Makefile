@@ -15,6 +15,16 @@
 
 TOP := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 
+# What a user may set on the command line (README.md, "Variables").
+DATA           ?= $(CURDIR)/data
+override DATA  := $(abspath $(DATA))
+IDC_ENDPOINT   ?= https://s3.amazonaws.com
+ZENODO_URL     ?= https://zenodo.org
+MSD_URL        ?= https://msd-for-monai.s3-us-west-2.amazonaws.com
+GITHUB_RAW_URL ?= https://raw.githubusercontent.com
+KEEP_DICOM     ?= link
+KEEP_ARCHIVES  ?= 0
+
 include $(TOP)/mk/build.mk
 include $(TOP)/mk/deps.mk
 include $(TOP)/mk/test.mk
