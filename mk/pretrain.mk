@@ -31,7 +31,9 @@ ifneq ($(filter $(PRETRAIN_GOALS),$(MAKECMDGOALS)),)
 # depend on FILE are remade exactly when the value (a manifest path, a selection) changes.
 remember = $(shell mkdir -p $(dir $1) && { printf '%s\n' '$2' | cmp -s - $1 || printf '%s\n' '$2' > $1; })
 $(call remember,$(PLAN).manifest,$(MANIFEST))
-$(call remember,$(P)/.selection,$(SELECTION) $(MANIFEST))
+# What the index and `make status` cover: the last selection run without SHARD (shards of a
+# cluster run all belong to the unsharded plan).
+$(if $(SHARD),,$(call remember,$(P)/.selection,$(SELECTION) $(MANIFEST)))
 
 -include $(PLAN).mk
 RECORDS := $(CT_SCANS:%=$(P)/records/%.tsv)
