@@ -11,6 +11,7 @@
 //   DELETE /__proxy/rules   remove every rule
 //   GET    /__proxy/stats   -> {"requests":{"GET /bucket/key":n,...},   (by method and path, no query)
 //                              "bytes":{"/bucket/key":n,...},          (body bytes written to clients)
+//                              "at":{"GET /bucket/key":[ms,...]},      (when each request came, Date.now())
 //                              "total":{"requests":n,"bytes":n},
 //                              "rules":[{...rule, "fired":n},...]}
 //   POST   /__proxy/reset   remove every rule and zero every count
@@ -51,7 +52,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 let rules = [];
 let nextId = 1;
 let stats;
-function zero() { stats = { requests: {}, bytes: {}, total: { requests: 0, bytes: 0 } }; }
+function zero() { stats = { requests: {}, bytes: {}, at: {}, total: { requests: 0, bytes: 0 } }; }
 zero();
 
 function addRule(r) {
@@ -216,6 +217,7 @@ const server = http.createServer((req, res) => {
   if (req.url.startsWith('/__proxy/')) return control(req, res);
   const key = `${req.method} ${req.url.split('?')[0]}`;
   stats.requests[key] = (stats.requests[key] || 0) + 1;
+  (stats.at[key] = stats.at[key] || []).push(Date.now());
   stats.total.requests++;
   const { fault, gcs } = pick(req);
   if (fault && (fault.action === 'status' || fault.action === 'respond')) return answer(req, res, fault);

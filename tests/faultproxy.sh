@@ -6,6 +6,8 @@
 #   proxy_stats                       # the counts as JSON
 #   proxy_sum requests|bytes REGEX    # sum of request counts (keys "METHOD /path") or body bytes
 #                                     # (keys "/path") whose key matches REGEX (JavaScript)
+#   proxy_span REGEX                  # milliseconds from the first to the last request whose key
+#                                     # ("METHOD /path") matches REGEX
 #   proxy_reset [rules|stats]         # drop the rules, zero the counts, or both (no argument)
 #
 # Rules (the full list is at the top of tests/faultproxy.js):
@@ -45,6 +47,15 @@ proxy_sum() {
 			const m = JSON.parse(s)[process.argv[1]], re = new RegExp(process.argv[2]);
 			console.log(Object.keys(m).filter((k) => re.test(k)).reduce((a, k) => a + m[k], 0));
 		});' "$1" "$2"
+}
+
+proxy_span() {
+	proxy_stats | node -e '
+		let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => {
+			const at = JSON.parse(s).at, re = new RegExp(process.argv[1]);
+			const t = [].concat(...Object.keys(at).filter((k) => re.test(k)).map((k) => at[k]));
+			console.log(t.length ? Math.max(...t) - Math.min(...t) : 0);
+		});' "$1"
 }
 
 proxy_reset() {
