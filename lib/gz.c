@@ -1,8 +1,10 @@
 /* gz.c: see gz.h. */
 #include "gz.h"
+#include "par.h"
 
 #include <libdeflate.h>
 #include <stdlib.h>
+#include <string.h>
 #include <zlib.h>
 
 ct_code ct_gzip(const void *in, size_t len, int level, void **out, size_t *outlen)
@@ -19,6 +21,61 @@ ct_code ct_gzip(const void *in, size_t len, int level, void **out, size_t *outle
 		return ct_fail(CT_ENOMEM, "gzip: out of memory compressing %zu bytes", len);
 	}
 	*out = buf;
+	*outlen = n;
+	return CT_OK;
+}
+
+#define PIECE (4u << 20)
+
+typedef struct {
+	const unsigned char *in;
+	size_t len, bound;     /* bound: room reserved in out for each piece */
+	unsigned char *out;
+	size_t *got;           /* compressed size of each piece */
+	int level;
+} pieces;
+
+static ct_code compress_piece(void *ctx, size_t i)
+{
+	pieces *p = ctx;
+	size_t off = i * PIECE, n = p->len - off < PIECE ? p->len - off : PIECE;
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(p->level);
+	if (!c)
+		return ct_fail(CT_ENOMEM, "gzip: cannot allocate a compressor");
+	p->got[i] = libdeflate_gzip_compress(c, p->in + off, n, p->out + i * p->bound, p->bound);
+	libdeflate_free_compressor(c);
+	return p->got[i] ? CT_OK : ct_fail(CT_ENOMEM, "gzip: piece %zu did not fit", i);
+}
+
+ct_code ct_gzip_parallel(const void *in, size_t len, int level, int threads, void **out,
+                         size_t *outlen)
+{
+	if (len <= PIECE)
+		return ct_gzip(in, len, level, out, outlen);
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(level > 0 ? level : 6);
+	if (!c)
+		return ct_fail(CT_ENOMEM, "gzip: cannot allocate a compressor");
+	size_t count = (len + PIECE - 1) / PIECE;
+	pieces p = {.in = in, .len = len, .bound = libdeflate_gzip_compress_bound(c, PIECE),
+	            .level = level > 0 ? level : 6};
+	libdeflate_free_compressor(c);
+	/* Untouched pages of the reserve cost no memory: only the compressed bytes become resident. */
+	p.out = malloc(count * p.bound);
+	p.got = calloc(count, sizeof *p.got);
+	ct_code rc = p.out && p.got ? ct_par_for(count, threads, compress_piece, &p)
+	                            : ct_fail(CT_ENOMEM, "gzip: out of memory for %zu bytes", len);
+	if (rc) {
+		free(p.out);
+		free(p.got);
+		return rc;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < count; i++) {
+		memmove(p.out + n, p.out + i * p.bound, p.got[i]);
+		n += p.got[i];
+	}
+	free(p.got);
+	*out = p.out;
 	*outlen = n;
 	return CT_OK;
 }

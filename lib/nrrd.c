@@ -26,9 +26,9 @@ void ct_fmt_double(char *buf, double v)
 {
 	if (v == 0)
 		v = 0; /* no "-0" */
-	for (int p = 1; p <= 17; p++) {
+	for (int p = 1; p <= 17; p++) { /* an exponent only when nothing shorter round-trips */
 		snprintf(buf, 32, "%.*g", p, v);
-		if (strtod(buf, NULL) == v)
+		if (strtod(buf, NULL) == v && (!strchr(buf, 'e') || p == 17))
 			return;
 	}
 }
@@ -82,7 +82,8 @@ ct_code ct_nrrd_write(const char *path, const ct_nrrd *h, const void *data)
 		return ct_fail(CT_ENOMEM, "%s: out of memory", path);
 	void *gz;
 	size_t gzlen;
-	ct_code c = ct_gzip(data, ct_nrrd_voxels(h) * ct_nrrd_type_size(h->type), h->level, &gz, &gzlen);
+	ct_code c = ct_gzip_parallel(data, ct_nrrd_voxels(h) * ct_nrrd_type_size(h->type), h->level,
+	                             h->threads, &gz, &gzlen);
 	if (c) {
 		free(head);
 		return c;

@@ -1,0 +1,229 @@
+// dicom.cc: see dicom.h. The only C++ in ctmake: GDCM behind a C ABI. No exception or C++
+// type crosses the boundary.
+extern "C" {
+#include "err.h"
+}
+#include "dicom.h"
+
+#include <gdcmDict.h>
+#include <gdcmDicts.h>
+#include <gdcmGlobal.h>
+#include <gdcmImage.h>
+#include <gdcmImageReader.h>
+#include <gdcmReader.h>
+#include <gdcmStringFilter.h>
+#include <gdcmTrace.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <set>
+#include <string>
+#include <vector>
+
+struct ct_dicom {
+	gdcm::Reader reader;
+	gdcm::StringFilter filter;
+};
+
+static gdcm::Tag to_tag(uint32_t tag)
+{
+	return gdcm::Tag((uint16_t)(tag >> 16), (uint16_t)(tag & 0xffff));
+}
+
+static const char *tag_name(uint32_t tag, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "(%04X,%04X) %s", tag >> 16, tag & 0xffff, ct_dicom_keyword_of(tag));
+	return buf;
+}
+
+extern "C" void ct_dicom_init(void)
+{
+	// Our messages name the file and the tag; GDCM's own notes on stderr would only add noise.
+	gdcm::Trace::SetWarning(false);
+	gdcm::Trace::SetDebug(false);
+	gdcm::Trace::SetError(false);
+	gdcm::Global::GetInstance().GetDicts();
+	ct_dicom_tag_of("Rows");
+}
+
+extern "C" ct_code ct_dicom_open(const char *path, ct_dicom **out)
+{
+	*out = nullptr;
+	ct_dicom *d = new (std::nothrow) ct_dicom;
+	if (!d)
+		return ct_fail(CT_ENOMEM, "%s: out of memory", path);
+	d->reader.SetFileName(path);
+	bool ok = false;
+	try {
+		ok = d->reader.ReadUpToTag(gdcm::Tag(0x7fe0, 0x0010), std::set<gdcm::Tag>());
+	} catch (...) {
+		ok = false;
+	}
+	if (!ok || d->reader.GetFile().GetDataSet().IsEmpty()) {
+		delete d;
+		return ct_fail(CT_EDATA, "%s: not a readable DICOM file", path);
+	}
+	d->filter.SetFile(d->reader.GetFile());
+	*out = d;
+	return CT_OK;
+}
+
+extern "C" void ct_dicom_close(ct_dicom *d)
+{
+	delete d;
+}
+
+static const gdcm::DataSet &set_of(const ct_dicom *d, uint32_t tag)
+{
+	const gdcm::File &f = d->reader.GetFile();
+	return (tag >> 16) == 0x0002 ? f.GetHeader() : f.GetDataSet();
+}
+
+extern "C" int ct_dicom_has(const ct_dicom *d, uint32_t tag)
+{
+	return set_of(d, tag).FindDataElement(to_tag(tag));
+}
+
+extern "C" int ct_dicom_text(const ct_dicom *d, uint32_t tag, char *buf, size_t cap)
+{
+	if (cap)
+		buf[0] = 0;
+	if (!ct_dicom_has(d, tag))
+		return -1;
+	std::string s;
+	try {
+		const gdcm::DataElement &de = set_of(d, tag).GetDataElement(to_tag(tag));
+		s = d->filter.ToString(de);
+	} catch (...) {
+		s.clear();
+	}
+	size_t n = s.size();
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\0'))
+		n--;
+	if (cap == 0)
+		return (int)n;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(buf, s.data(), n);
+	buf[n] = 0;
+	return (int)n;
+}
+
+extern "C" int ct_dicom_numbers(const ct_dicom *d, uint32_t tag, double *v, int n)
+{
+	char buf[1024];
+	if (ct_dicom_text(d, tag, buf, sizeof buf) < 0)
+		return -1;
+	int got = 0;
+	char *p = buf;
+	while (got < n && *p) {
+		char *end;
+		double x = strtod(p, &end);
+		if (end == p)
+			break;
+		v[got++] = x;
+		p = end;
+		while (*p == ' ')
+			p++;
+		if (*p != '\\')
+			break;
+		p++;
+	}
+	return got;
+}
+
+extern "C" uint32_t ct_dicom_tag_of(const char *keyword)
+{
+	const gdcm::Dict &dict = gdcm::Global::GetInstance().GetDicts().GetPublicDict();
+	gdcm::Tag t(0xffff, 0xffff);
+	const gdcm::DictEntry &e = dict.GetDictEntryByKeyword(keyword, t);
+	if (t == gdcm::Tag(0xffff, 0xffff) || !e.GetKeyword() || strcmp(e.GetKeyword(), keyword) != 0)
+		return 0;
+	return CT_TAG(t.GetGroup(), t.GetElement());
+}
+
+extern "C" const char *ct_dicom_keyword_of(uint32_t tag)
+{
+	const gdcm::Dict &dict = gdcm::Global::GetInstance().GetDicts().GetPublicDict();
+	const char *k = dict.GetDictEntry(to_tag(tag)).GetKeyword();
+	return k ? k : "";
+}
+
+// Stored values from a decoded buffer: samples of bits_allocated, masked or sign-extended to
+// bits_stored (the bits above may hold overlays).
+static void to_stored(const char *buf, size_t n, const gdcm::PixelFormat &pf, int32_t *out)
+{
+	unsigned stored = pf.GetBitsStored();
+	bool is_signed = pf.GetPixelRepresentation() == 1;
+	uint32_t mask = stored >= 32 ? 0xffffffffu : (1u << stored) - 1;
+	uint32_t sign = stored >= 32 ? 0 : 1u << (stored - 1);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t u;
+		switch (pf.GetBitsAllocated()) {
+		case 8: u = (uint8_t)buf[i]; break;
+		case 16: { uint16_t w; memcpy(&w, buf + 2 * i, 2); u = w; break; }
+		default: memcpy(&u, buf + 4 * i, 4); break;
+		}
+		u &= mask;
+		if (is_signed && (u & sign))
+			u |= ~mask;
+		out[i] = (int32_t)u;
+	}
+}
+
+static ct_code why_unreadable(const char *path)
+{
+	char name[80];
+	gdcm::Reader r;
+	r.SetFileName(path);
+	bool ok = false;
+	try {
+		ok = r.Read();
+	} catch (...) {
+	}
+	if (ok && !r.GetFile().GetDataSet().FindDataElement(gdcm::Tag(0x7fe0, 0x0010)))
+		return ct_fail(CT_EDATA, "%s: %s: missing", path,
+		               tag_name(CT_TAG(0x7fe0, 0x0010), name, sizeof name));
+	return ct_fail(CT_EDATA, "%s: %s: cannot be decoded (file truncated or corrupt)", path,
+	               tag_name(CT_TAG(0x7fe0, 0x0010), name, sizeof name));
+}
+
+extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t *out)
+{
+	gdcm::ImageReader r;
+	r.SetFileName(path);
+	bool ok = false;
+	try {
+		ok = r.Read();
+	} catch (...) {
+	}
+	if (!ok)
+		return why_unreadable(path);
+	const gdcm::Image &img = r.GetImage();
+	const unsigned *dims = img.GetDimensions();
+	const gdcm::PixelFormat &pf = img.GetPixelFormat();
+	unsigned bits = pf.GetBitsAllocated();
+	if (pf.GetSamplesPerPixel() != 1 || (bits != 8 && bits != 16 && bits != 32))
+		return ct_fail(CT_EDATA, "%s: %u samples of %u bits per pixel: not a CT image", path,
+		               (unsigned)pf.GetSamplesPerPixel(), bits);
+	if (img.GetNumberOfDimensions() > 2 && dims[2] > 1)
+		return ct_fail(CT_EDATA, "%s: (0028,0008) NumberOfFrames: %u frames (multi-frame "
+		               "images are not supported)", path, dims[2]);
+	if ((int)dims[0] != cols || (int)dims[1] != rows)
+		return ct_fail(CT_EDATA, "%s: pixel data is %ux%u, expected %dx%d", path, dims[0],
+		               dims[1], cols, rows);
+	size_t n = (size_t)rows * cols, len = img.GetBufferLength();
+	if (len < n * (bits / 8))
+		return why_unreadable(path);
+	std::vector<char> buf;
+	try {
+		buf.resize(len);
+		ok = img.GetBuffer(buf.data());
+	} catch (...) {
+		ok = false;
+	}
+	if (!ok)
+		return why_unreadable(path);
+	to_stored(buf.data(), n, pf, out);
+	return CT_OK;
+}
