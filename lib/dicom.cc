@@ -15,6 +15,7 @@ extern "C" {
 #include <gdcmTrace.h>
 
 #include <cstdlib>
+#include <sys/stat.h>
 #include <cstring>
 #include <set>
 #include <string>
@@ -23,6 +24,7 @@ extern "C" {
 struct ct_dicom {
 	gdcm::Reader reader;
 	gdcm::StringFilter filter;
+	long long pixel_bytes;
 };
 
 static gdcm::Tag to_tag(uint32_t tag)
@@ -46,26 +48,58 @@ extern "C" void ct_dicom_init(void)
 	ct_dicom_tag_of("Rows");
 }
 
-extern "C" ct_code ct_dicom_open(const char *path, ct_dicom **out)
+// Bytes from the start of the PixelData value to the end of the file: 0 when the header read
+// ran to the end without meeting PixelData, -1 when positions are in an inflated stream.
+static long long pixel_bytes(ct_dicom *d, const char *path)
 {
-	*out = nullptr;
+	char ts[80];
+	if (ct_dicom_text(d, CT_TAG(0x0002, 0x0010), ts, sizeof ts) >= 0 &&
+	    strcmp(ts, "1.2.840.10008.1.2.1.99") == 0)
+		return -1;
+	struct stat st;
+	size_t pos = d->reader.GetStreamCurrentPosition();
+	if (stat(path, &st) != 0 || pos == (size_t)-1 || (long long)pos >= (long long)st.st_size)
+		return 0;
+	return (long long)st.st_size - (long long)pos;
+}
+
+extern "C" long long ct_dicom_pixel_bytes(const ct_dicom *d)
+{
+	return d->pixel_bytes;
+}
+
+// Read up to PixelData; with skip, PixelData's value is skipped and the stream left where it
+// starts. A Deflated stream cannot seek past a value: there skip fails and the value is read.
+static ct_dicom *read_header(const char *path, bool skip)
+{
 	ct_dicom *d = new (std::nothrow) ct_dicom;
 	if (!d)
-		return ct_fail(CT_ENOMEM, "%s: out of memory", path);
+		return nullptr;
 	d->reader.SetFileName(path);
+	const gdcm::Tag pixels(0x7fe0, 0x0010);
 	bool ok = false;
 	try {
-		ok = d->reader.ReadUpToTag(gdcm::Tag(0x7fe0, 0x0010), std::set<gdcm::Tag>());
+		ok = skip ? d->reader.ReadUpToTag(pixels, std::set<gdcm::Tag>{pixels})
+		          : d->reader.ReadUpToTag(pixels);
 	} catch (...) {
 		ok = false;
 	}
 	if (!ok || d->reader.GetFile().GetDataSet().IsEmpty()) {
 		delete d;
-		return ct_fail(CT_EDATA, "%s: not a readable DICOM file", path);
+		return nullptr;
 	}
 	d->filter.SetFile(d->reader.GetFile());
+	d->pixel_bytes = pixel_bytes(d, path);
+	return d;
+}
+
+extern "C" ct_code ct_dicom_open(const char *path, ct_dicom **out)
+{
+	ct_dicom *d = read_header(path, true);
+	if (!d)
+		d = read_header(path, false);
 	*out = d;
-	return CT_OK;
+	return d ? CT_OK : ct_fail(CT_EDATA, "%s: not a readable DICOM file", path);
 }
 
 extern "C" void ct_dicom_close(ct_dicom *d)

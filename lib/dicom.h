@@ -47,6 +47,12 @@ int ct_dicom_numbers(const ct_dicom *d, uint32_t tag, double *v, int n);
 /* True when the element is present (even empty). */
 int ct_dicom_has(const ct_dicom *d, uint32_t tag);
 
+/* Bytes from the start of the PixelData value to the end of the file (the value itself when
+ * PixelData is the last element): 0 when the file has no PixelData, -1 when unknown (Deflated
+ * files). Lets a caller see a truncated file from its header, which GDCM would otherwise read
+ * with a warning and a zero-filled tail. */
+long long ct_dicom_pixel_bytes(const ct_dicom *d);
+
 /* A DICOM keyword ("PatientName") to its tag through GDCM's public dictionary; 0 if unknown. */
 uint32_t ct_dicom_tag_of(const char *keyword);
 /* "Rows" for CT_TAG(0x0028,0x0010); "" when the dictionary has no keyword. */

@@ -21,7 +21,8 @@ typedef struct {
 	char *path;
 	int dicom, image, localizer;
 	char series[UID_LEN], ts[UID_LEN];
-	int rows, cols, frames;
+	int rows, cols, frames, bits;
+	long long pixel_bytes;  /* see ct_dicom_pixel_bytes() */
 	int has_ipp, has_iop, has_ps, has_thickness;
 	double ipp[3], iop[6], ps[2], slope, intercept, thickness, gantry_tilt;
 	float pos;             /* position along the normal of the chosen series */
@@ -113,6 +114,8 @@ static ct_code read_info(void *ctx, size_t i)
 	f->localizer = has_word(type, "LOCALIZER");
 	f->image = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0010), v, 1) == 1 && (f->rows = (int)v[0]) > 0
 	           && ct_dicom_numbers(d, CT_TAG(0x0028, 0x0011), v, 1) == 1 && (f->cols = (int)v[0]) > 0;
+	f->bits = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0100), v, 1) == 1 ? (int)v[0] : 16;
+	f->pixel_bytes = ct_dicom_pixel_bytes(d);
 	f->frames = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0008), v, 1) == 1 ? (int)v[0] : 1;
 	f->has_ipp = ct_dicom_numbers(d, CT_TAG(0x0020, 0x0032), f->ipp, 3) == 3;
 	f->has_iop = ct_dicom_numbers(d, CT_TAG(0x0020, 0x0037), f->iop, 6) == 6;
@@ -194,6 +197,25 @@ static int differs(const double *a, const double *b, int n, double tol)
 	return 0;
 }
 
+static int native(const char *ts)
+{
+	return !strcmp(ts, "1.2.840.10008.1.2") || !strcmp(ts, "1.2.840.10008.1.2.1") ||
+	       !strcmp(ts, "1.2.840.10008.1.2.2");
+}
+
+/* A missing or cut-off PixelData shows in the header read already (GDCM would read a cut-off
+ * one with a zero-filled tail). */
+static ct_code check_pixels(const file_info *f)
+{
+	long long need = (long long)f->rows * f->cols * (f->bits / 8);
+	if (f->pixel_bytes == 0)
+		return ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: missing", f->path);
+	if (f->pixel_bytes > 0 && native(f->ts) && f->pixel_bytes < need)
+		return ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: %lld bytes where %dx%d pixels "
+		               "need %lld (file truncated)", f->path, f->pixel_bytes, f->cols, f->rows, need);
+	return CT_OK;
+}
+
 /* Every slice must be a single frame with position, orientation and spacing, and agree with
  * the first on size, orientation and spacing. */
 static ct_code check_slices(file_info **s, size_t n)
@@ -219,6 +241,9 @@ static ct_code check_slices(file_info **s, size_t n)
 		if (differs(f->ps, a->ps, 2, 1e-4))
 			return ct_fail(CT_EDATA, "%s: (0028,0030) PixelSpacing: differs from %s", f->path,
 			               a->path);
+		ct_code c = check_pixels(f);
+		if (c)
+			return c;
 	}
 	return CT_OK;
 }
