@@ -29,7 +29,7 @@ static const char usage[] =
 "  --type auto|short|float   voxel type (auto: short when every HU is an integer in range)\n"
 "  --resample nearest|linear how planes of an uneven series are filled (default nearest,\n"
 "                      as plastimatch)\n"
-"  --level N           gzip level 1..12 (default 3)\n"
+"  --level N           gzip level 1..12 (default 1, the fastest)\n"
 "  --threads N         threads decoding and compressing (default: one per CPU); the output\n"
 "                      bytes do not depend on it\n"
 "  -h, --help          this text\n"
@@ -99,7 +99,7 @@ static ct_code write_outputs(const options *o, const char *out, ct_volume *v)
 int main(int argc, char **argv)
 {
 	ct_cli_start(argc, argv, "ct-convert", usage);
-	options o = {.level = 3};
+	options o = {.level = 1};
 	const char *dir, *out;
 	parse(argc, argv, &o, &dir, &out);
 	ct_volume v;
