@@ -93,8 +93,60 @@ static ct_dicom *read_header(const char *path, bool skip)
 	return d;
 }
 
+// The MediaStorageSOPClassUID from a Part 10 File Meta group (always explicit VR little
+// endian), read by hand: "" when absent.
+static std::string meta_sop_class(const unsigned char *b, size_t n)
+{
+	for (size_t p = 132; p + 8 <= n;) {
+		unsigned group = b[p] | b[p + 1] << 8, elem = b[p + 2] | b[p + 3] << 8;
+		if (group != 0x0002)
+			break;
+		bool long_form = !memcmp(b + p + 4, "OB", 2) || !memcmp(b + p + 4, "OW", 2) ||
+		                 !memcmp(b + p + 4, "UN", 2) || !memcmp(b + p + 4, "SQ", 2) ||
+		                 !memcmp(b + p + 4, "UT", 2);
+		size_t len = long_form ? (p + 12 <= n ? (size_t)(b[p + 8] | b[p + 9] << 8 | b[p + 10] << 16 |
+		                                                 (size_t)b[p + 11] << 24) : n)
+		                       : (size_t)(b[p + 6] | b[p + 7] << 8);
+		size_t at = p + (long_form ? 12 : 8);
+		if (at + len > n)
+			break;
+		if (elem == 0x0002) {
+			std::string uid((const char *)b + at, len);
+			while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' '))
+				uid.pop_back();
+			return uid;
+		}
+		p = at + len;
+	}
+	return "";
+}
+
+// GDCM asserts (aborting the process) on some files, DICOMDIRs among them, so look first: a
+// Part 10 file has "DICM" after its 128-byte preamble; a bare data set starts with an element
+// of group 0002 or 0008 (little or big endian).
+extern "C" ct_dicom_kind ct_dicom_sniff(const char *path)
+{
+	unsigned char b[4096];
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return CT_DICOM_UNREADABLE;
+	size_t n = fread(b, 1, sizeof b, f);
+	fclose(f);
+	if (n >= 132 && memcmp(b + 128, "DICM", 4) == 0)
+		return meta_sop_class(b, n) == "1.2.840.10008.1.3.10" ? CT_DICOM_DICOMDIR : CT_DICOM_FILE;
+	unsigned le = n >= 8 ? (unsigned)(b[0] | b[1] << 8) : 0, be = n >= 8 ? (unsigned)(b[0] << 8 | b[1]) : 0;
+	return le == 0x0002 || le == 0x0008 || be == 0x0008 ? CT_DICOM_FILE : CT_DICOM_NOT;
+}
+
 extern "C" ct_code ct_dicom_open(const char *path, ct_dicom **out)
 {
+	*out = nullptr;
+	switch (ct_dicom_sniff(path)) {
+	case CT_DICOM_UNREADABLE: return ct_fail_errno(CT_EDATA, "%s", path);
+	case CT_DICOM_NOT: return ct_fail(CT_EDATA, "%s: not a DICOM file", path);
+	case CT_DICOM_DICOMDIR: return ct_fail(CT_EDATA, "%s: a DICOMDIR, not an image", path);
+	case CT_DICOM_FILE: break;
+	}
 	ct_dicom *d = read_header(path, true);
 	if (!d)
 		d = read_header(path, false);
@@ -181,6 +233,13 @@ extern "C" const char *ct_dicom_keyword_of(uint32_t tag)
 	const gdcm::Dict &dict = gdcm::Global::GetInstance().GetDicts().GetPublicDict();
 	const char *k = dict.GetDictEntry(to_tag(tag)).GetKeyword();
 	return k ? k : "";
+}
+
+extern "C" const char *ct_dicom_vr_of(uint32_t tag)
+{
+	const gdcm::Dict &dict = gdcm::Global::GetInstance().GetDicts().GetPublicDict();
+	const char *vr = gdcm::VR::GetVRString(dict.GetDictEntry(to_tag(tag)).GetVR());
+	return vr && strcmp(vr, "INVALID") != 0 ? vr : "";
 }
 
 // Stored values from a decoded buffer: samples of bits_allocated, masked or sign-extended to

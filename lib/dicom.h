@@ -29,7 +29,15 @@ typedef struct ct_dicom ct_dicom;
 /* Load GDCM's dictionaries once, before any threads. */
 void ct_dicom_init(void);
 
-/* The header of path (stopping before pixel data). CT_EDATA when it is not DICOM or is cut off
+typedef enum { CT_DICOM_FILE, CT_DICOM_NOT, CT_DICOM_DICOMDIR, CT_DICOM_UNREADABLE } ct_dicom_kind;
+
+/* What the first bytes of path say: a DICOM file (a "DICM" preamble, or a bare data set
+ * starting with group 0002 or 0008), a DICOMDIR (by its MediaStorageSOPClassUID), not DICOM,
+ * or unreadable. GDCM is not asked: it aborts the process on some malformed files. */
+ct_dicom_kind ct_dicom_sniff(const char *path);
+
+/* The header of path (stopping before pixel data). Fails for what ct_dicom_sniff() does not
+ * call a DICOM file. CT_EDATA when it is not DICOM or is cut off
  * before the pixel data. */
 ct_code ct_dicom_open(const char *path, ct_dicom **out);
 void ct_dicom_close(ct_dicom *d);
@@ -57,6 +65,10 @@ long long ct_dicom_pixel_bytes(const ct_dicom *d);
 uint32_t ct_dicom_tag_of(const char *keyword);
 /* "Rows" for CT_TAG(0x0028,0x0010); "" when the dictionary has no keyword. */
 const char *ct_dicom_keyword_of(uint32_t tag);
+
+/* The tag's value representation in the public dictionary ("DS", "PN", "US or SS"); "" when the
+ * dictionary does not know the tag. */
+const char *ct_dicom_vr_of(uint32_t tag);
 
 /* Decode the single frame of path into rows*cols stored values: unsigned or two's-complement
  * per PixelRepresentation, masked or sign-extended to BitsStored (bits above are overlays or
