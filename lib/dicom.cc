@@ -24,7 +24,7 @@ extern "C" {
 struct ct_dicom {
 	gdcm::Reader reader;
 	gdcm::StringFilter filter;
-	long long pixel_bytes;
+	long long pixel_bytes, pixel_offset;
 };
 
 static gdcm::Tag to_tag(uint32_t tag)
@@ -48,24 +48,34 @@ extern "C" void ct_dicom_init(void)
 	ct_dicom_tag_of("Rows");
 }
 
-// Bytes from the start of the PixelData value to the end of the file: 0 when the header read
-// ran to the end without meeting PixelData, -1 when positions are in an inflated stream.
-static long long pixel_bytes(ct_dicom *d, const char *path)
+// Where PixelData's value starts and how many bytes follow it to the end of the file: 0 bytes
+// when the header read ran to the end without meeting PixelData, -1 when positions are in an
+// inflated stream.
+static void pixel_place(ct_dicom *d, const char *path)
 {
 	char ts[80];
+	d->pixel_bytes = d->pixel_offset = -1;
 	if (ct_dicom_text(d, CT_TAG(0x0002, 0x0010), ts, sizeof ts) >= 0 &&
 	    strcmp(ts, "1.2.840.10008.1.2.1.99") == 0)
-		return -1;
+		return;
 	struct stat st;
 	size_t pos = d->reader.GetStreamCurrentPosition();
-	if (stat(path, &st) != 0 || pos == (size_t)-1 || (long long)pos >= (long long)st.st_size)
-		return 0;
-	return (long long)st.st_size - (long long)pos;
+	if (stat(path, &st) != 0 || pos == (size_t)-1 || (long long)pos >= (long long)st.st_size) {
+		d->pixel_bytes = 0;
+		return;
+	}
+	d->pixel_offset = (long long)pos;
+	d->pixel_bytes = (long long)st.st_size - (long long)pos;
 }
 
 extern "C" long long ct_dicom_pixel_bytes(const ct_dicom *d)
 {
 	return d->pixel_bytes;
+}
+
+extern "C" long long ct_dicom_pixel_offset(const ct_dicom *d)
+{
+	return d->pixel_offset;
 }
 
 // Read up to PixelData; with skip, PixelData's value is skipped and the stream left where it
@@ -89,7 +99,7 @@ static ct_dicom *read_header(const char *path, bool skip)
 		return nullptr;
 	}
 	d->filter.SetFile(d->reader.GetFile());
-	d->pixel_bytes = pixel_bytes(d, path);
+	pixel_place(d, path);
 	return d;
 }
 
@@ -242,20 +252,26 @@ extern "C" const char *ct_dicom_vr_of(uint32_t tag)
 	return vr && strcmp(vr, "INVALID") != 0 ? vr : "";
 }
 
-// Stored values from a decoded buffer: samples of bits_allocated, masked or sign-extended to
-// bits_stored (the bits above may hold overlays).
-static void to_stored(const char *buf, size_t n, const gdcm::PixelFormat &pf, int32_t *out)
+extern "C" void ct_dicom_stored_values(const void *raw, size_t n, int bits_alloc, int bits_stored,
+                                       int is_signed, int32_t *out)
 {
-	unsigned stored = pf.GetBitsStored();
-	bool is_signed = pf.GetPixelRepresentation() == 1;
+	const unsigned char *b = (const unsigned char *)raw;
+	unsigned stored = bits_stored > 0 && bits_stored < bits_alloc ? (unsigned)bits_stored : (unsigned)bits_alloc;
 	uint32_t mask = stored >= 32 ? 0xffffffffu : (1u << stored) - 1;
 	uint32_t sign = stored >= 32 ? 0 : 1u << (stored - 1);
+	if (bits_alloc == 16 && stored == 16) { // the common case, kept simple enough to vectorise
+		for (size_t i = 0; i < n; i++) {
+			uint16_t w = (uint16_t)(b[2 * i] | b[2 * i + 1] << 8);
+			out[i] = is_signed ? (int32_t)(int16_t)w : (int32_t)w;
+		}
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		uint32_t u;
-		switch (pf.GetBitsAllocated()) {
-		case 8: u = (uint8_t)buf[i]; break;
-		case 16: { uint16_t w; memcpy(&w, buf + 2 * i, 2); u = w; break; }
-		default: memcpy(&u, buf + 4 * i, 4); break;
+		switch (bits_alloc) {
+		case 8: u = b[i]; break;
+		case 16: u = (uint32_t)(b[2 * i] | b[2 * i + 1] << 8); break;
+		default: memcpy(&u, b + 4 * i, 4); break;
 		}
 		u &= mask;
 		if (is_signed && (u & sign))
@@ -317,6 +333,6 @@ extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t
 	}
 	if (!ok)
 		return why_unreadable(path);
-	to_stored(buf.data(), n, pf, out);
+	ct_dicom_stored_values(buf.data(), n, (int)bits, pf.GetBitsStored(), pf.GetPixelRepresentation() == 1, out);
 	return CT_OK;
 }

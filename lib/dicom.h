@@ -61,6 +61,15 @@ int ct_dicom_has(const ct_dicom *d, uint32_t tag);
  * with a warning and a zero-filled tail. */
 long long ct_dicom_pixel_bytes(const ct_dicom *d);
 
+/* The file offset where PixelData's value starts (where the header read stopped); -1 when the
+ * file has no PixelData or the offset is unknown (Deflated files). */
+long long ct_dicom_pixel_offset(const ct_dicom *d);
+
+/* Stored values from n raw little-endian samples of bits_alloc bits (8, 16 or 32), masked or
+ * sign-extended to bits_stored (the bits above may hold overlays). */
+void ct_dicom_stored_values(const void *raw, size_t n, int bits_alloc, int bits_stored,
+                            int is_signed, int32_t *out);
+
 /* A DICOM keyword ("PatientName") to its tag through GDCM's public dictionary; 0 if unknown. */
 uint32_t ct_dicom_tag_of(const char *keyword);
 /* "Rows" for CT_TAG(0x0028,0x0010); "" when the dictionary has no keyword. */

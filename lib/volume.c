@@ -6,12 +6,14 @@
 #include "par.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define UID_LEN 68
 #define MAX_PLANES 20000
@@ -21,8 +23,8 @@ typedef struct {
 	char *path;
 	int dicom, image, localizer;
 	char series[UID_LEN], ts[UID_LEN];
-	int rows, cols, frames, bits;
-	long long pixel_bytes;  /* see ct_dicom_pixel_bytes() */
+	int rows, cols, frames, bits, bits_stored, pixel_rep, samples;
+	long long pixel_bytes, pixel_offset; /* see ct_dicom_pixel_bytes(), _offset() */
 	int has_ipp, has_iop, has_ps, has_thickness;
 	double ipp[3], iop[6], ps[2], slope, intercept, thickness, gantry_tilt;
 	float pos;             /* position along the normal of the chosen series */
@@ -116,6 +118,10 @@ static ct_code read_info(void *ctx, size_t i)
 	           && ct_dicom_numbers(d, CT_TAG(0x0028, 0x0011), v, 1) == 1 && (f->cols = (int)v[0]) > 0;
 	f->bits = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0100), v, 1) == 1 ? (int)v[0] : 16;
 	f->pixel_bytes = ct_dicom_pixel_bytes(d);
+	f->pixel_offset = ct_dicom_pixel_offset(d);
+	f->bits_stored = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0101), v, 1) == 1 ? (int)v[0] : f->bits;
+	f->pixel_rep = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0103), v, 1) == 1 ? (int)v[0] : 0;
+	f->samples = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0002), v, 1) == 1 ? (int)v[0] : 1;
 	f->frames = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0008), v, 1) == 1 ? (int)v[0] : 1;
 	f->has_ipp = ct_dicom_numbers(d, CT_TAG(0x0020, 0x0032), f->ipp, 3) == 3;
 	f->has_iop = ct_dicom_numbers(d, CT_TAG(0x0020, 0x0037), f->iop, 6) == 6;
@@ -343,6 +349,42 @@ static double tilt_of(const file_info *a, const file_info *b, const double *norm
 
 /* ---- pixels ------------------------------------------------------------------------------- */
 
+/* Uncompressed pixels need no codec: read the value where the header read stopped. */
+static ct_code read_native(const file_info *f, size_t n, int32_t *out)
+{
+	size_t bytes = n * (size_t)(f->bits / 8);
+	unsigned char *buf = malloc(bytes ? bytes : 1);
+	if (!buf)
+		return ct_fail(CT_ENOMEM, "%s: out of memory", f->path);
+	int fd = open(f->path, O_RDONLY);
+	ssize_t got = fd < 0 ? -1 : pread(fd, buf, bytes, (off_t)f->pixel_offset);
+	ct_code c = CT_OK;
+	if (fd < 0)
+		c = ct_fail_errno(CT_EIO, "%s", f->path);
+	else if (got != (ssize_t)bytes)
+		c = ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: cannot be read (file truncated)", f->path);
+	if (fd >= 0)
+		close(fd);
+	if (!c && f->bits == 16 && !strcmp(f->ts, "1.2.840.10008.1.2.2")) /* big endian */
+		for (size_t i = 0; i < bytes; i += 2) {
+			unsigned char t = buf[i];
+			buf[i] = buf[i + 1];
+			buf[i + 1] = t;
+		}
+	if (!c)
+		ct_dicom_stored_values(buf, n, f->bits, f->bits_stored, f->pixel_rep == 1, out);
+	free(buf);
+	return c;
+}
+
+/* One slice's stored values: straight from the file when uncompressed, else through GDCM. */
+static ct_code decode_slice(const file_info *f, int32_t *out)
+{
+	if (f->pixel_offset >= 0 && native(f->ts) && f->samples == 1 && (f->bits == 8 || f->bits == 16))
+		return read_native(f, (size_t)f->rows * f->cols, out);
+	return ct_dicom_decode(f->path, f->rows, f->cols, out);
+}
+
 typedef struct {
 	file_info **s;         /* real slices, in position order */
 	size_t n, voxels;      /* voxels of one plane */
@@ -356,9 +398,32 @@ typedef struct {
 	int *overflow;         /* per slice: an HU outside int16 */
 } decode_job;
 
+/* The common case: integer slope and intercept into int16, in integer arithmetic. */
+static int store_int(decode_job *j, size_t i, const int32_t *raw, int16_t *dst)
+{
+	const file_info *f = j->s[i];
+	if (j->type != CT_NRRD_INT16 || f->slope != floor(f->slope) || fabs(f->slope) > 65536 ||
+	    f->intercept != floor(f->intercept) || fabs(f->intercept) > 1e9)
+		return 0;
+	int64_t m = (int64_t)f->slope, b = (int64_t)f->intercept, lo = INT64_MAX, hi = INT64_MIN;
+	for (size_t k = 0; k < j->voxels; k++) {
+		int64_t hu = raw[k] * m + b;
+		lo = hu < lo ? hu : lo;
+		hi = hu > hi ? hu : hi;
+		dst[k] = (int16_t)(hu < -32768 ? -32768 : hu > 32767 ? 32767 : hu);
+	}
+	int over = lo < -32768 || hi > 32767;
+	j->lo[i] = (double)(lo < -32768 ? -32768 : lo);
+	j->hi[i] = (double)(hi > 32767 ? 32767 : hi);
+	j->overflow[i] = over && !j->clamp;
+	return 1;
+}
+
 static void store(decode_job *j, size_t i, const int32_t *raw, void *dst)
 {
 	const file_info *f = j->s[i];
+	if (store_int(j, i, raw, dst))
+		return;
 	double lo = INFINITY, hi = -INFINITY;
 	int over = 0;
 	for (size_t k = 0; k < j->voxels; k++) {
@@ -392,7 +457,7 @@ static ct_code decode_one(void *ctx, size_t i)
 	int32_t *raw = malloc(j->voxels * sizeof *raw);
 	if (!raw)
 		return ct_fail(CT_ENOMEM, "%s: out of memory", j->s[i]->path);
-	ct_code c = ct_dicom_decode(j->s[i]->path, j->rows, j->cols, raw);
+	ct_code c = decode_slice(j->s[i], raw);
 	if (!c) {
 		void *dst = j->real ? (void *)(j->real + i * j->voxels)
 		                    : (char *)j->out + j->first_plane[i] * j->voxels * ct_nrrd_type_size(j->type);
@@ -407,9 +472,9 @@ static ct_code same_pixels(const file_info *a, const file_info *b, int rows, int
 {
 	size_t n = (size_t)rows * cols;
 	int32_t *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
-	ct_code c = x && y ? ct_dicom_decode(a->path, rows, cols, x) : ct_fail(CT_ENOMEM, "out of memory");
+	ct_code c = x && y ? decode_slice(a, x) : ct_fail(CT_ENOMEM, "out of memory");
 	if (!c)
-		c = ct_dicom_decode(b->path, rows, cols, y);
+		c = decode_slice(b, y);
 	for (size_t k = 0; !c && k < n; k++)
 		if (x[k] * a->slope + a->intercept != y[k] * b->slope + b->intercept)
 			c = ct_fail(CT_EDATA, "%s and %s: (0020,0032) ImagePositionPatient: the same "
