@@ -29,55 +29,50 @@ ct_code ct_gzip(const void *in, size_t len, int level, void **out, size_t *outle
 
 typedef struct {
 	const unsigned char *in;
-	size_t len, bound;     /* bound: room reserved in out for each piece */
-	unsigned char *out;
-	size_t *got;           /* compressed size of each piece */
+	size_t len, first;     /* the round's first piece */
+	size_t bound;          /* room for one compressed piece */
+	unsigned char *out;    /* one slot of bound bytes per piece of the round */
+	size_t *got;           /* compressed size of each piece of the round */
 	int level;
-} pieces;
+} round;
 
-static ct_code compress_piece(void *ctx, size_t i)
+static ct_code compress_piece(void *ctx, size_t k)
 {
-	pieces *p = ctx;
-	size_t off = i * PIECE, n = p->len - off < PIECE ? p->len - off : PIECE;
-	struct libdeflate_compressor *c = libdeflate_alloc_compressor(p->level);
+	round *r = ctx;
+	size_t off = (r->first + k) * PIECE, n = r->len - off < PIECE ? r->len - off : PIECE;
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(r->level);
 	if (!c)
 		return ct_fail(CT_ENOMEM, "gzip: cannot allocate a compressor");
-	p->got[i] = libdeflate_gzip_compress(c, p->in + off, n, p->out + i * p->bound, p->bound);
+	r->got[k] = libdeflate_gzip_compress(c, r->in + off, n, r->out + k * r->bound, r->bound);
 	libdeflate_free_compressor(c);
-	return p->got[i] ? CT_OK : ct_fail(CT_ENOMEM, "gzip: piece %zu did not fit", i);
+	return r->got[k] ? CT_OK : ct_fail(CT_ENOMEM, "gzip: piece %zu did not fit", r->first + k);
 }
 
-ct_code ct_gzip_parallel(const void *in, size_t len, int level, int threads, void **out,
-                         size_t *outlen)
+ct_code ct_gzip_pieces(const void *in, size_t len, int level, int threads, ct_gzip_sink sink,
+                       void *ctx)
 {
-	if (len <= PIECE)
-		return ct_gzip(in, len, level, out, outlen);
-	struct libdeflate_compressor *c = libdeflate_alloc_compressor(level > 0 ? level : 6);
+	level = level > 0 ? level : 6;
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
 	if (!c)
 		return ct_fail(CT_ENOMEM, "gzip: cannot allocate a compressor");
-	size_t count = (len + PIECE - 1) / PIECE;
-	pieces p = {.in = in, .len = len, .bound = libdeflate_gzip_compress_bound(c, PIECE),
-	            .level = level > 0 ? level : 6};
+	size_t count = len ? (len + PIECE - 1) / PIECE : 1, batch = 2 * (size_t)(threads > 0 ? threads : ct_par_cpus());
+	round r = {.in = in, .len = len, .level = level,
+	           .bound = libdeflate_gzip_compress_bound(c, len < PIECE ? len : PIECE)};
 	libdeflate_free_compressor(c);
-	/* Untouched pages of the reserve cost no memory: only the compressed bytes become resident. */
-	p.out = malloc(count * p.bound);
-	p.got = calloc(count, sizeof *p.got);
-	ct_code rc = p.out && p.got ? ct_par_for(count, threads, compress_piece, &p)
-	                            : ct_fail(CT_ENOMEM, "gzip: out of memory for %zu bytes", len);
-	if (rc) {
-		free(p.out);
-		free(p.got);
-		return rc;
+	batch = batch < count ? batch : count;
+	r.out = malloc(batch * r.bound);
+	r.got = calloc(batch, sizeof *r.got);
+	ct_code rc = r.out && r.got ? CT_OK : ct_fail(CT_ENOMEM, "gzip: out of memory");
+	/* Rounds of a few pieces: memory stays a few pieces, whatever the input size. */
+	for (r.first = 0; !rc && r.first < count; r.first += batch) {
+		size_t n = count - r.first < batch ? count - r.first : batch;
+		rc = ct_par_for(n, threads, compress_piece, &r);
+		for (size_t k = 0; !rc && k < n; k++)
+			rc = sink(ctx, r.out + k * r.bound, r.got[k]);
 	}
-	size_t n = 0;
-	for (size_t i = 0; i < count; i++) {
-		memmove(p.out + n, p.out + i * p.bound, p.got[i]);
-		n += p.got[i];
-	}
-	free(p.got);
-	*out = p.out;
-	*outlen = n;
-	return CT_OK;
+	free(r.out);
+	free(r.got);
+	return rc;
 }
 
 /* zlib, not libdeflate: libdeflate needs the output size up front and reads one member. */

@@ -4,7 +4,7 @@
  * formatting: the shortest decimal that reads back as the same double). With space
  * directions set, the file is in "left-posterior-superior" space, as plastimatch writes and
  * ITK, teem and MONAI read. Data are in memory order, the first axis fastest, little endian.
- * The data are a multi-member gzip stream (lib/gz.h, ct_gzip_parallel) compressed on several
+ * The data are a multi-member gzip stream (lib/gz.h, ct_gzip_pieces) compressed on several
  * threads. The file is written atomically (lib/fs.h).
  */
 #ifndef CT_NRRD_H
