@@ -136,3 +136,20 @@ slurm_job_states() {
 	scontrol -o show job "$1" | sed -E 's/.*ArrayTaskId=([0-9]+) .*JobState=([A-Z_]+).*/\1 \2/; s/.*JobState=([A-Z_]+).*/\1/' |
 		sort -n | sed -E 's/^[0-9]+ //'
 }
+
+# The pre-training tests' series (needs mirror.sh and idc.sh): a small generated CT series
+# (64x64x20, its voxels fixed by NAME), its UUID idc_uuid slurm/NAME.
+#   slurm_series_put NAME BUCKET    # generate it once and seed it into the mirror, as IDC lays it out
+#   slurm_series_line NAME BUCKET   # its manifest line
+slurm_series_put() {
+	local src=$T/series/$1
+	[ -d "$src" ] || gen_ct "$src" --rows 64 --cols 64 --slices 20 --seed "$(printf '%s' "$1" | cksum | cut -c1-6)" \
+		--patient-id "SLURM-$1" || return 1
+	idc_put_series "$2" "$(idc_uuid "slurm/$1")" "$src"
+}
+slurm_series_line() { echo "cp s3://$2/$(idc_uuid "slurm/$1")/* ."; }
+
+# slurm_last_jobs DATA: "ARRAY,INDEX", the jobs of DATA's last slurm-pretrain-data submission.
+slurm_last_jobs() {
+	tail -n 1 "$1/pretrain/slurm/submissions.tsv" | cut -f3,4 | tr '\t' ,
+}
