@@ -1,10 +1,11 @@
 # tests/slurm.sh: a one-node Slurm cluster on 127.0.0.1 for the tests (sourced after lib.sh).
 #
 #   . "$TESTS/slurm.sh"
-#   slurm_installed || skip_all "…"   # slurmctld, slurmd, sbatch and munged are all there
+#   slurm_require                     # skip_all unless slurmctld, slurmd, sbatch, munged are there
 #   slurm_start                       # munged, slurmctld, slurmd in $T/slurm; exports SLURM_CONF;
 #                                     # returns once the node is idle; stopped by at_exit
 #   slurm_start_or_bail               # the same, or "Bail out!" with the daemons' logs
+#   slurm_and_mirror_or_bail          # also the local S3 mirror (mirror.sh, idc.sh sourced)
 #   slurm_wait_jobs [-t SECONDS] IDS  # until none of the jobs (comma-separated) is queued or running
 #   slurm_job_states ID               # the state of the job, or of each task of an array, one a line
 #
@@ -18,6 +19,10 @@ slurm_installed() {
 	for c in slurmctld slurmd sbatch squeue scontrol sinfo munged mungekey; do
 		command -v "$c" >/dev/null 2>&1 || return 1
 	done
+}
+
+slurm_require() {
+	slurm_installed || skip_all "Slurm is not installed (slurmctld slurmd slurm-client munge: make deps)"
 }
 
 slurm_start() {
@@ -83,6 +88,13 @@ slurm_start_or_bail() {
 	slurm_start && return 0
 	echo "Bail out! the test Slurm cluster did not start (logs above)"
 	exit 1
+}
+
+slurm_and_mirror_or_bail() {
+	. "$TESTS/mirror.sh"
+	. "$TESTS/idc.sh"
+	mirror_start || { echo "Bail out! the local S3 mirror did not start"; exit 1; }
+	slurm_start_or_bail
 }
 
 slurm_node_idle() { [ "$(sinfo -h -o %T 2>/dev/null)" = idle ]; }

@@ -5,8 +5,7 @@
 # leaving it pending, and stopping the cluster leaves no daemon behind.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/slurm.sh"
-slurm_installed || skip_all "Slurm is not installed (slurmctld slurmd slurm-client munge: make deps)"
-
+slurm_require
 slurm_start_or_bail
 out=$T/out
 mkdir -p "$out"

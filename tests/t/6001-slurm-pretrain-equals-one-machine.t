@@ -4,12 +4,8 @@
 # scans in scan_list.pkl; the plans are all written before submission and no job rewrites one.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/slurm.sh"
-. "$TESTS/mirror.sh"
-. "$TESTS/idc.sh"
-slurm_installed || skip_all "Slurm is not installed (slurmctld slurmd slurm-client munge: make deps)"
-
-mirror_start || { echo "Bail out! the local S3 mirror did not start"; exit 1; }
-slurm_start_or_bail
+slurm_require
+slurm_and_mirror_or_bail
 # Four series, spread so that each of the 3 shards holds at least one (checked below).
 for s in s1:idc-open-data s2:idc-open-data-two s3:idc-open-data s4:idc-open-data-cr; do
 	slurm_series_put "${s%%:*}" "${s#*:}" || { echo "Bail out! seeding ${s%%:*} failed"; exit 1; }

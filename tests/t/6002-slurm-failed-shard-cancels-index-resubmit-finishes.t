@@ -5,12 +5,8 @@
 # done. SLURM_ARGS reach sbatch, and a second submission while the first is queued is refused.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/slurm.sh"
-. "$TESTS/mirror.sh"
-. "$TESTS/idc.sh"
-slurm_installed || skip_all "Slurm is not installed (slurmctld slurmd slurm-client munge: make deps)"
-
-mirror_start || { echo "Bail out! the local S3 mirror did not start"; exit 1; }
-slurm_start_or_bail
+slurm_require
+slurm_and_mirror_or_bail
 for s in s1 s2 s3; do
 	slurm_series_put "$s" idc-open-data || { echo "Bail out! seeding $s failed"; exit 1; }
 done
