@@ -18,6 +18,8 @@ SLURM_ARGS ?=
 SLURM_PASS := DATA MANIFEST IDC_ENDPOINT GCS_ENDPOINT GITHUB_RAW_URL LIMIT KEEP_DICOM FETCH_JOBS
 SLURM_PASS += $(filter-out SHARDS SLURM_ARGS $(SLURM_PASS),\
   $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $v)),$v)))
+# The submission names shard i's plan table as pretrain.mk does: $(PLAN)-shard<i>of<N>.tsv,
+# PLAN being the whole selection's (SHARD unset here).
 # shq WORD: WORD quoted for sh.
 shq = '$(subst ','\'',$1)'
 
@@ -32,7 +34,8 @@ endif
 
 .PHONY: slurm-pretrain-data slurm-plan-all
 slurm-pretrain-data: slurm-plan-all $(if $(SHARDS),$(foreach i,$(shell seq 1 $(SHARDS)),slurm-plan-$i))
-	@bash $(TOP)/mk/slurm-submit.sh $(call shq,$(TOP)) $(call shq,$(DATA)) $(SHARDS) $(call shq,$(SLURM_ARGS)) \
+	@bash $(TOP)/mk/slurm-submit.sh $(call shq,$(TOP)) $(call shq,$(DATA)) $(SHARDS) \
+	  $(call shq,$(subst %,%%,$(PLAN))-shard%dof$(SHARDS).tsv) $(call shq,$(SLURM_ARGS)) \
 	  $(foreach v,$(SLURM_PASS),$(call shq,$v=$($v)))
 
 # The whole selection's plan first (it also fetches the default manifest), then each shard's;

@@ -8,6 +8,7 @@
 #   slurm_and_mirror_or_bail          # also the local S3 mirror (mirror.sh, idc.sh sourced)
 #   slurm_wait_jobs [-t SECONDS] IDS  # until none of the jobs (comma-separated) is queued or running
 #   slurm_job_states ID               # the state of the job, or of each task of an array, one a line
+#   slurm_array_tasks ID              # the task ids of array job ID, one a line
 #
 # The settings come from ../shared/reference/SLURM.md: no systemd, no cgroups, no accounting
 # (outcomes come from `scontrol show job`, which keeps finished jobs for MinJobAge seconds),
@@ -149,6 +150,10 @@ slurm_job_states() {
 		sort -n | sed -E 's/^[0-9]+ //'
 }
 
+slurm_array_tasks() {
+	scontrol -o show job "$1" | sed -nE 's/.*ArrayTaskId=([0-9]+) .*/\1/p' | sort -n
+}
+
 # The pre-training tests' series (needs mirror.sh and idc.sh): a small generated CT series
 # (64x64x20, its voxels fixed by NAME), its UUID idc_uuid slurm/NAME.
 #   slurm_series_put NAME BUCKET    # generate it once and seed it into the mirror, as IDC lays it out
@@ -161,7 +166,8 @@ slurm_series_put() {
 }
 slurm_series_line() { echo "cp s3://$2/$(idc_uuid "slurm/$1")/* ."; }
 
-# slurm_last_jobs DATA: "ARRAY,INDEX", the jobs of DATA's last slurm-pretrain-data submission.
+# slurm_last_jobs DATA: "ARRAY,INDEX", the jobs of DATA's last slurm-pretrain-data submission
+# (ARRAY is "none" when every shard was done).
 slurm_last_jobs() {
-	tail -n 1 "$1/pretrain/slurm/submissions.tsv" | cut -f3,4 | tr '\t' ,
+	tail -n 1 "$1/pretrain/slurm/submissions.tsv" | cut -f4,5 | tr '\t' ,
 }

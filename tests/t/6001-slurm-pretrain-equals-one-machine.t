@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make slurm-pretrain-data SHARDS=3 on a one-node Slurm cluster gives what a one-machine
 # make pretrain-data gives: the same NRRD bytes at the same places under DATA, and the same
-# scans in scan_list.pkl; the plans are all written before submission and no job rewrites one.
+# scans in scan_list.pkl; the plans are all written before submission and no job rewrites one;
+# submitting again when all is done queues the index job only.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/slurm.sh"
 slurm_require
@@ -44,4 +45,12 @@ for p in l: print(p.relative_to(sys.argv[1]))' "$1"
 one_pkl=$(pkl "$T/one")
 is "$(printf '%s\n' "$one_pkl" | grep -c 'scan.nrrd$')" 4 "the one-machine scan_list.pkl lists the four NRRDs"
 is "$(pkl "$T/cluster")" "$one_pkl" "the cluster's scan_list.pkl lists the same scans, in the same order"
+
+ok "submitting again once everything is done" \
+	make -C "$TOP" slurm-pretrain-data SHARDS=3 DATA="$T/cluster" "${vars[@]}"
+jobs=$(slurm_last_jobs "$T/cluster")
+is "${jobs%,*}" none "queues no shard task"
+ok "only the index job, which ends" slurm_wait_jobs "${jobs#*,}"
+is "$(slurm_job_states "${jobs#*,}")" COMPLETED "and completes"
+is "$(nrrds "$T/cluster")" "$(cat "$T/one.md5")" "the NRRDs are unchanged"
 done_testing

@@ -2,7 +2,7 @@
 # A cluster run whose manifest names a series missing from the mirror: that series' shard task
 # fails (its other scan still finishes), the index job is cancelled rather than left pending,
 # and, once the series is there, submitting again finishes every scan and redoes none that was
-# done. SLURM_ARGS reach sbatch, and a second submission while the first is queued is refused.
+# done (only its shard is queued again). SLURM_ARGS reach sbatch, and a second submission while the first is queued is refused.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/slurm.sh"
 slurm_require
@@ -38,7 +38,8 @@ slurm_series_put s4 idc-open-data
 ok "submitting again, the series now in the mirror" submit
 jobs=$(slurm_last_jobs "$D")
 ok "the jobs end" slurm_wait_jobs -t 90 "$jobs"
-is "$(slurm_job_states "${jobs%,*}" | tr '\n' ' ')" "COMPLETED COMPLETED COMPLETED " "every shard task completed"
+is "$(slurm_array_tasks "${jobs%,*}")" "$shard" "the array held only the unfinished shard's task"
+is "$(slurm_job_states "${jobs%,*}")" COMPLETED "and it completed"
 is "$(slurm_job_states "${jobs#*,}")" COMPLETED "the index job ran and completed"
 is "$("$PYTHON" -c 'import pickle, sys; print(len(pickle.load(open(sys.argv[1], "rb"))))' "$P/scan_list.pkl")" 4 \
 	"scan_list.pkl lists all four scans"
