@@ -12,6 +12,9 @@ set -euo pipefail
 top=$1 data=$2 shards=$3 shard_plan=$4 slurm_args=$5
 shift 5
 dir=$data/pretrain/slurm
+for c in sbatch squeue scancel; do
+	command -v "$c" >/dev/null || { echo "ctmake: $c not found: run this on a Slurm login node" >&2; exit 1; }
+done
 mkdir -p "$dir"
 # sbatch hands this environment to the jobs: not the calling make's jobserver and flags.
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
