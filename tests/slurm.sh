@@ -27,7 +27,7 @@ slurm_require() {
 }
 
 slurm_start() {
-	local d=$T/slurm me
+	local d=$T/slurm me cport dport
 	me=$(id -un)
 	mkdir -p "$d/munge" "$d/msock" "$d/state" "$d/spool" "$d/log"
 	chmod 700 "$d/munge"
@@ -43,11 +43,14 @@ slurm_start() {
 	at_exit "slurm_stop"
 	wait_for 10 test -S "$d/msock/munge.sock" || { slurm_show_logs; return 1; }
 
+	cport=$(free_port)
+	dport=$(free_port)
+	while [ "$dport" = "$cport" ]; do dport=$(free_port); done
 	cat >"$d/slurm.conf" <<-EOF
 	ClusterName=ctmake-test
 	SlurmctldHost=localhost(127.0.0.1)
-	SlurmctldPort=$(free_port)
-	SlurmdPort=$(free_port)
+	SlurmctldPort=$cport
+	SlurmdPort=$dport
 	SlurmUser=$me
 	SlurmdUser=$me
 	AuthType=auth/munge
