@@ -71,7 +71,7 @@ pretrain-data: $(if $(SHARD),pretrain-shard,$(P)/scan_list.pkl)
 pretrain-shard: $(RECORDS)
 	@left=$$(tail -n +2 $(PLAN).tsv | cut -f1 | while read -r s; do [ -e $(P)/records/$$s.tsv ] || echo "$$s"; done | wc -l); \
 	if [ "$$left" -gt 0 ]; then echo "ctmake: $(SELECTION): $$left scans not done (why: $(P)/failed/)" >&2; exit 1; fi
-	$(if $(SHARD),@echo "ctmake: shard $(SHARD) done; when every shard is, run: make pretrain-index")
+	$(if $(SHARD),@echo "ctmake: shard $(SHARD) done (once every shard is: make pretrain-index)")
 pretrain-index: | $(BIN)/ct-index
 	$(BIN)/ct-index --plan $(PLAN).tsv $(P)
 
