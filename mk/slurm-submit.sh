@@ -17,7 +17,7 @@ for c in sbatch squeue scancel; do
 done
 mkdir -p "$dir"
 # sbatch hands this environment to the jobs: not the calling make's jobserver and flags.
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES MAKE_TERMOUT MAKE_TERMERR
 
 # Two submissions for one DATA at once would run two makes over the same scans.
 key="ctmake:$data"

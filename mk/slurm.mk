@@ -18,8 +18,6 @@ SLURM_ARGS ?=
 SLURM_PASS := DATA MANIFEST IDC_ENDPOINT GCS_ENDPOINT GITHUB_RAW_URL LIMIT KEEP_DICOM FETCH_JOBS
 SLURM_PASS += $(filter-out SHARDS SLURM_ARGS $(SLURM_PASS),\
   $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $v)),$v)))
-# The submission names shard i's plan table as pretrain.mk does: $(PLAN)-shard<i>of<N>.tsv,
-# PLAN being the whole selection's (SHARD unset here).
 # shq WORD: WORD quoted for sh.
 shq = '$(subst ','\'',$1)'
 
@@ -32,6 +30,8 @@ $(error SHARD=i/n is one machine's share; slurm-pretrain-data gives each task it
 endif
 endif
 
+# The submission names shard i's plan table as pretrain.mk does, $(PLAN)-shard<i>of<N>.tsv
+# (PLAN here is the whole selection's: SHARD is unset), to queue only shards with work left.
 .PHONY: slurm-pretrain-data slurm-plan-all
 slurm-pretrain-data: slurm-plan-all $(if $(SHARDS),$(foreach i,$(shell seq 1 $(SHARDS)),slurm-plan-$i))
 	@bash $(TOP)/mk/slurm-submit.sh $(call shq,$(TOP)) $(call shq,$(DATA)) $(SHARDS) \
