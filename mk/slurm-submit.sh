@@ -78,7 +78,8 @@ printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$shards" "${task
 	>>"$dir/submissions.tsv"
 
 if [ -n "$array" ]; then
-	echo "ctmake: submitted $ntasks of $shards shards (tasks $tasks; the others are done) as array job $array,"
+	[ "$ntasks" -eq "$shards" ] && what="all $shards shards" || what="$ntasks of $shards shards (tasks $tasks; the others are done)"
+	echo "ctmake: submitted $what as array job $array,"
 	echo "and the index job $index: it starts when every task has succeeded; if one fails, Slurm cancels it."
 else
 	echo "ctmake: every shard is done; submitted the index job $index."

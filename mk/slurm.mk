@@ -42,6 +42,6 @@ slurm-pretrain-data: slurm-plan-all $(if $(SHARDS),$(foreach i,$(shell seq 1 $(S
 # `make -j` plans shards in parallel. Each plan is pretrain.mk's own target, made by a sub-make
 # because pretrain.mk reads the selection (SHARD) when it is parsed.
 slurm-plan-all: all
-	@$(MAKE) --no-print-directory pretrain-plan SHARD=
+	@$(MAKE) -s --no-print-directory pretrain-plan SHARD=
 slurm-plan-%: slurm-plan-all
-	@$(MAKE) --no-print-directory pretrain-plan SHARD=$*/$(SHARDS)
+	@$(MAKE) -s --no-print-directory pretrain-plan SHARD=$*/$(SHARDS)
