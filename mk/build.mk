@@ -14,7 +14,7 @@ PKGS := libcurl libcrypto expat libarchive jansson libdeflate zlib
 
 # GDCM ships no .pc file: name its headers and libraries, and say so clearly when missing.
 GDCM_INC  ?= $(firstword $(wildcard /usr/include/gdcm-3.*))
-GDCM_LIBS ?= -lgdcmMSFF -lgdcmDSED -lgdcmCommon
+GDCM_LIBS ?= -lgdcmMSFF -lgdcmDICT -lgdcmDSED -lgdcmCommon
 # nifti_clib (libnifti2-dev) ships no .pc file either.
 NIFTI_INC ?= /usr/include/nifti
 NIFTI_LIBS ?= -lnifti2 -lznz -lm

@@ -5,10 +5,11 @@
 #     dicom/<uuid>/.verified   ◀─ct-fetch──  s3://BUCKET/<uuid>/  (every object MD5-verified)
 #     dicom/<uuid>/.scandir    ◀─ct-sort───  links into scans/<collection>/<PatientID>/<Study>/<Series>/
 #     records/<uuid>.tsv       ◀─ct-convert─ scan.nrrd beside the DICOM, and its metadata row
+#   (sort and convert are one Make target: two targets a scan)
 #   scan_list.pkl, index.tsv, failed.tsv ◀─ct-index── every record of the plan
 #
 # Everything lives under $(DATA)/pretrain. Targets are files named by the series UUID, so Make
-# knows all ~3 targets per scan before the first byte arrives; the file-level incrementality
+# knows both targets of every scan before the first byte arrives; the file-level incrementality
 # (resume, never fetch a verified byte twice) lives inside ct-fetch. Why not one target per
 # DICOM file: see README.md, "Why scans, not files, are the targets".
 
@@ -37,31 +38,19 @@ $(if $(SHARD),,$(call remember,$(P)/.selection,$(SELECTION) $(MANIFEST)))
 
 -include $(PLAN).mk
 RECORDS := $(CT_SCANS:%=$(P)/records/%.tsv)
-SCANDIRS := $(CT_SCANS:%=$(P)/dicom/%/.scandir)
 VERIFIED := $(CT_SCANS:%=$(P)/dicom/%/.verified)
 # For the progress lines: how many scans were done before this run started.
 DONE_BEFORE := $(words $(wildcard $(P)/records/*.tsv))
+SCAN_COUNT  := $(words $(CT_SCANS))
 endif
 
 KEEP_GOING = $(findstring k,$(firstword -$(MAKEFLAGS)))
 SORT_MODE  = $(if $(filter copy keep,$(KEEP_DICOM)),--copy)
 endpoints  = $(foreach e,$(if $(filter gs://%,$(CT_URL.$1)),$(GCS_ENDPOINT),$(IDC_ENDPOINT)),--endpoint $(e))
 
-# step NAME,UUID,COMMAND: one step of one scan, its output in logs/<uuid>.<step>.log. On failure
-# the reason goes to failed/<uuid>.tsv and the log's tail to stderr; then Make stops, or, under
-# make -k, the step ends "successfully" without its target, so every other scan and the index
-# go on, and the next run retries exactly the scans whose targets are missing. A step whose
-# prerequisite is missing (an earlier step failed under -k) does nothing.
-define step
-@mkdir -p $(P)/logs $(P)/failed
-@if [ -n "$<" ] && [ ! -e "$<" ]; then exit 0; fi; \
-if { $3; } >$(P)/logs/$2.$1.log 2>&1; then rm -f $(P)/failed/$2.tsv; else \
-  printf '%s\t%s\t%s\n' '$2' '$1' "$$(grep -v '^ *$$' $(P)/logs/$2.$1.log | tail -n 1 | tr '\t' ' ')" \
-    > $(P)/failed/$2.tsv.tmp && mv $(P)/failed/$2.tsv.tmp $(P)/failed/$2.tsv; \
-  echo "ctmake: scan $2 failed at $1 (log: $(P)/logs/$2.$1.log):" >&2; \
-  tail -n 5 $(P)/logs/$2.$1.log | sed 's/^/  /' >&2; \
-  exit $(if $(KEEP_GOING),0,1); fi
-endef
+# STEP NAME UUID PREREQ COMMAND: one step of one scan, logged; a failure is recorded in
+# failed/<uuid>.tsv and, under make -k, lets every other scan go on (see mk/step.sh).
+STEP = @sh $(TOP)/mk/step.sh $(P) '$(KEEP_GOING)'
 
 .PHONY: $(PRETRAIN_GOALS)
 pretrain-plan: $(PLAN).mk
@@ -84,17 +73,19 @@ $(PLAN).mk $(PLAN).tsv &: $(MANIFEST) $(PLAN).manifest | $(BIN)/ct-plan
 	$(BIN)/ct-plan $(if $(LIMIT),--limit $(LIMIT)) $(if $(SHARD),--shard $(SHARD)) --tsv $(PLAN).tsv -o $(PLAN).mk $(MANIFEST)
 
 $(VERIFIED): $(P)/dicom/%/.verified: | $(BIN)/ct-fetch
-	$(call step,fetch,$*,$(BIN)/ct-fetch --jobs $(FETCH_JOBS) $(call endpoints,$*) $(CT_URL.$*) $(@D))
+	$(STEP) fetch $* '' $(BIN)/ct-fetch --jobs $(FETCH_JOBS) $(call endpoints,$*) $(CT_URL.$*) $(@D)
 
-$(SCANDIRS): $(P)/dicom/%/.scandir: $(P)/dicom/%/.verified | $(BIN)/ct-sort
-	$(call step,sort,$*,$(BIN)/ct-sort $(SORT_MODE) --keep-chars . --list $(@D)/.sort-list.tsv $(@D) \
+# Sorting and converting share one target: two Make targets a scan, not three, keep GNU Make's
+# graph of 148,394 scans within 1 GB (bench/scale.md). dicom/<uuid>/.scandir, the sorted
+# directory, is still a named file between the two steps.
+$(RECORDS): $(P)/records/%.tsv: $(P)/dicom/%/.verified | $(BIN)/ct-sort $(BIN)/ct-convert $(BIN)/ct-status
+	$(STEP) sort $* $< "rm -f $(<D)/.scandir && $(BIN)/ct-sort $(SORT_MODE) --keep-chars . \
+	  --list $(<D)/.sort-list.tsv $(<D) \
 	  '$(P)/scans/$(CT_COLL.$*)/%PatientID/%StudyInstanceUID/%SeriesInstanceUID/%SOPInstanceUID.dcm' \
-	  && sh $(TOP)/mk/scandir.sh $(@D)/.sort-list.tsv $@)
-
-$(RECORDS): $(P)/records/%.tsv: $(P)/dicom/%/.scandir | $(BIN)/ct-convert $(BIN)/ct-status
-	$(call step,convert,$*,d=$$(cat $<) && $(BIN)/ct-convert "$$d" "$$d/scan.nrrd" --meta $@.meta \
-	  $(if $(filter drop,$(KEEP_DICOM)),&& sh $(TOP)/mk/drop-dicom.sh $(<D)) && mv $@.meta $@)
-	@[ ! -e $@ ] || $(BIN)/ct-status --done $* --total $(words $(CT_SCANS)) --before $(DONE_BEFORE) $(P)
+	  && sh $(TOP)/mk/scandir.sh $(<D)/.sort-list.tsv $(<D)/.scandir"
+	$(STEP) convert $* $(<D)/.scandir 'd=$$(cat $(<D)/.scandir) && $(BIN)/ct-convert "$$d" "$$d/scan.nrrd" \
+	  --meta $@.meta $(if $(filter drop,$(KEEP_DICOM)),&& sh $(TOP)/mk/drop-dicom.sh $(<D)) && mv $@.meta $@'
+	@[ ! -e $@ ] || $(BIN)/ct-status --done $* --total $(SCAN_COUNT) --before $(DONE_BEFORE) $(P)
 
 # The index is written even when some scans failed (ct-index then exits 1): keep it.
 .PRECIOUS: $(P)/scan_list.pkl
