@@ -84,7 +84,7 @@ for s in s512k s16k; do
 	for tool in ct-fetch curl aria2c; do
 		w=$(col 1 "$tool.$s")
 		c=$(col 2 "$tool.$s")
-		printf '%-8s %-9s %8.2f %8.2f %10.2f %12.2f %12.2f\n' "$s" "$tool" "$w" "$c" "$(col 3 "$tool.$s")" \
-			"$(echo "$w / $w0" | bc -l)" "$(echo "$c / $c0" | bc -l)"
+		awk -v s="$s" -v t="$tool" -v w="$w" -v c="$c" -v sc="$(col 3 "$tool.$s")" -v w0="$w0" -v c0="$c0" \
+			'BEGIN {printf "%-8s %-9s %8.2f %8.2f %10.2f %12.2f %12.2f\n", s, t, w, c, sc, w / w0, c / c0}'
 	done
 done

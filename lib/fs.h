@@ -44,4 +44,7 @@ bool ct_path_is_safe(const char *rel);
 /* dir + "/" + name, malloc'd (NULL when out of memory). */
 char *ct_path_join(const char *dir, const char *name);
 
+/* Every byte of buf to fd (short writes and EINTR retried); path names fd in the message. */
+ct_code ct_write_all(int fd, const void *buf, size_t len, const char *path);
+
 #endif
