@@ -1,5 +1,6 @@
 /* unpack.c: see unpack.h (not "archive.h": that name is libarchive's). */
 #include "unpack.h"
+#include "dirswap.h"
 #include "fs.h"
 
 #include <archive.h>
@@ -7,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,17 +51,6 @@ static char *clean_name(char *p)
 	if (!strcmp(p, "."))
 		p[0] = 0;
 	return p;
-}
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(p);
-}
-
-static void remove_tree(const char *dir)
-{
-	nftw(dir, rm_one, 32, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Whether a symbolic link at entry path `name` (relative to the root) pointing at `target`
@@ -232,50 +221,6 @@ static char *lone_top(const char *tmp)
 	return only;
 }
 
-/* Rename src onto dir; an existing dir is moved aside first and removed after. */
-static ct_code put_in_place(const char *src, const char *dir)
-{
-	struct stat st;
-	char *old = NULL;
-	if (lstat(dir, &st) == 0) {
-		size_t n = strlen(dir) + 16;
-		old = malloc(n);
-		if (!old)
-			return ct_fail(CT_ENOMEM, "%s: out of memory", dir);
-		snprintf(old, n, "%s.old.XXXXXX", dir);
-		if (!mkdtemp(old) || rename(dir, old)) {
-			ct_code c = ct_fail_errno(CT_EIO, "%s: cannot move the older copy aside", dir);
-			free(old);
-			return c;
-		}
-	}
-	ct_code c = CT_OK;
-	if (rename(src, dir))
-		c = ct_fail_errno(CT_EIO, "%s: cannot rename to %s", src, dir);
-	if (old) {
-		if (c == CT_OK)
-			remove_tree(old);
-		else
-			rename(old, dir);
-		free(old);
-	}
-	return c;
-}
-
-static char *temp_beside(const char *dir)
-{
-	size_t n = strlen(dir) + 24;
-	char *tmp = malloc(n);
-	if (!tmp)
-		return NULL;
-	snprintf(tmp, n, "%s.unpack.XXXXXX", dir);
-	if (!mkdtemp(tmp)) {
-		free(tmp);
-		return NULL;
-	}
-	return tmp;
-}
-
 ct_code ct_unpack(const char *archive, const char *dir, unsigned flags)
 {
 	char *parent_copy = strdup(dir);
@@ -288,7 +233,7 @@ ct_code ct_unpack(const char *archive, const char *dir, unsigned flags)
 	struct archive *in = open_reader(archive);
 	if (!in)
 		return CT_EDATA;
-	char *tmp = temp_beside(dir);
+	char *tmp = ct_dir_temp_beside(dir);
 	int here = open(".", O_RDONLY | O_DIRECTORY);
 	if (!tmp || here < 0 || chdir(tmp)) {
 		c = ct_fail_errno(CT_EIO, "%s: cannot create a temporary directory beside it", dir);
@@ -300,7 +245,7 @@ ct_code ct_unpack(const char *archive, const char *dir, unsigned flags)
 		c = ct_fail_errno(CT_EIO, "cannot return to the working directory");
 	if (c == CT_OK) {
 		char *top = (flags & CT_UNPACK_STRIP_TOP) ? lone_top(tmp) : NULL;
-		c = put_in_place(top ? top : tmp, dir);
+		c = ct_dir_publish(top ? top : tmp, dir);
 		free(top);
 	}
 	if (c == CT_OK)
@@ -309,7 +254,7 @@ out:
 	if (here >= 0)
 		close(here);
 	if (tmp)
-		remove_tree(tmp); /* gone already after a plain rename; holds the husk after a strip */
+		ct_remove_tree(tmp); /* gone already after a plain rename; holds the husk after a strip */
 	free(tmp);
 	archive_read_free(in);
 	return c;
@@ -342,11 +287,11 @@ ct_code ct_archive_each(const char *archive, size_t max, ct_member_fn fn, void *
 			break;
 		}
 		la_ssize_t got = archive_read_data(in, buf, (size_t)size);
-		if (got != size)
+		if (got != size) {
 			c = ct_fail(CT_EDATA, "%s: %s: truncated member", archive, name);
-		else
+			free(buf);
+		} else
 			c = fn(name, buf, (size_t)size, arg);
-		free(buf);
 	}
 	archive_read_free(in);
 	return c;

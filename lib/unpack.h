@@ -26,7 +26,8 @@ ct_code ct_unpack(const char *archive, const char *dir, unsigned flags);
 /* Whether an archive member is macOS metadata that no dataset wants. */
 bool ct_archive_is_macos_junk(const char *path);
 
-typedef ct_code (*ct_member_fn)(const char *name, const void *data, size_t len, void *arg);
+/* data is malloc'd and the callback's to keep or free. */
+typedef ct_code (*ct_member_fn)(const char *name, void *data, size_t len, void *arg);
 /* Every regular file of the archive, in archive order; members larger than max are refused. */
 ct_code ct_archive_each(const char *archive, size_t max, ct_member_fn fn, void *arg);
 
