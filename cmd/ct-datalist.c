@@ -30,11 +30,14 @@ static const char usage[] =
 "  --image PATTERN     the image path; {COL} stands for that column's value (required)\n"
 "  --label PATTERN     a label path, like --image\n"
 "  --int-label COL     the label is COL's value as an integer\n"
+"  --extra COL         also copy COL's value into each item, under its name (repeatable)\n"
 "  -h, --help          this text\n"
 "Exit status: 0 written, 1 bad input or a missing file, 2 usage.\n";
 
 typedef struct {
 	const char *split_col, *image, *label, *int_label;
+	const char *extra[16];
+	int nextra;
 } table_opts;
 
 static ct_code check_exists(const char *base, const char *rel, const char *where)
@@ -167,6 +170,8 @@ static ct_code table_item(const ct_csv *t, const ct_csv_row *r, const table_opts
 		json_object_set_new(*item, "image", json_string(img));
 		if (lab)
 			json_object_set_new(*item, "label", json_string(lab));
+		for (int k = 0; k < o->nextra; k++)
+			json_object_set_new(*item, o->extra[k], json_string(r->field[ct_csv_column(t, o->extra[k])]));
 		if (o->int_label) {
 			const char *v = r->field[ct_csv_column(t, o->int_label)];
 			char *end;
@@ -193,6 +198,8 @@ static ct_code add_table(ct_datalist *d, const char *path, const table_opts *o, 
 	int split, dummy;
 	if (!(c = ct_csv_need(&t, path, o->split_col, &split)) && o->int_label)
 		c = ct_csv_need(&t, path, o->int_label, &dummy);
+	for (int k = 0; c == CT_OK && k < o->nextra; k++)
+		c = ct_csv_need(&t, path, o->extra[k], &dummy);
 	size_t skipped = 0;
 	for (size_t i = 1; c == CT_OK && i < t.n; i++) {
 		const char *section = ct_datalist_section(t.row[i].field[split]);
@@ -213,7 +220,8 @@ int main(int argc, char **argv)
 	ct_cli_start(argc, argv, "ct-datalist", usage);
 	static const struct option opts[] = {
 		{"split-column", required_argument, 0, 's'}, {"image", required_argument, 0, 'i'},
-		{"label", required_argument, 0, 'l'}, {"int-label", required_argument, 0, 'n'}, {0, 0, 0, 0}};
+		{"label", required_argument, 0, 'l'}, {"int-label", required_argument, 0, 'n'},
+		{"extra", required_argument, 0, 'e'}, {0, 0, 0, 0}};
 	table_opts o = {.split_col = "split"};
 	/* The mode word comes first; the options follow it. */
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -228,6 +236,11 @@ int main(int argc, char **argv)
 		case 'i': o.image = optarg; break;
 		case 'l': o.label = optarg; break;
 		case 'n': o.int_label = optarg; break;
+		case 'e':
+			if (o.nextra == 16)
+				ct_usage_error("--extra: at most 16 columns");
+			o.extra[o.nextra++] = optarg;
+			break;
 		default: ct_usage_error("unknown option");
 		}
 	}
