@@ -19,7 +19,7 @@ downstream-3dmir: $(TDMIR)/datalist.json
 $(TDMIR_RAW)/%.csv: | $(DOWNSTREAM_TOOLS)
 	@mkdir -p '$(@D)'
 	blob=$$($(BIN)/ct-pin --kind sha1-gitblob '$(TDMIR_PINS)' '$*.csv') && \
-	$(BIN)/ct-fetch --url '$(GITHUB_RAW_URL)/abachaa/3D-MIR/$(TDMIR_COMMIT)/$*.csv' --sha1-gitblob "$$blob" '$@'
+	$(FETCH_URL) '$(GITHUB_RAW_URL)/abachaa/3D-MIR/$(TDMIR_COMMIT)/$*.csv' --sha1-gitblob "$$blob" '$@'
 
 $(TDMIR)/tables/%.csv: $(TDMIR_RAW)/%.csv | $(DOWNSTREAM_TOOLS)
 	@mkdir -p '$(@D)'

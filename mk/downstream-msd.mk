@@ -22,7 +22,7 @@ endif
 
 $(ARCHIVES)/msd/%.tar: | $(DOWNSTREAM_TOOLS)
 	@mkdir -p '$(@D)'
-	md5=$$($(BIN)/ct-pin '$(MSD_PINS)' '$*.tar') && $(BIN)/ct-fetch --url '$(MSD_URL)/$*.tar' --md5 "$$md5" '$@'
+	md5=$$($(BIN)/ct-pin '$(MSD_PINS)' '$*.tar') && $(FETCH_URL) '$(MSD_URL)/$*.tar' --md5 "$$md5" '$@'
 
 $(MSD)/%/dataset.json: $(ARCHIVES)/msd/%.tar | $(DOWNSTREAM_TOOLS)
 	$(BIN)/ct-unpack --strip-top '$<' '$(MSD)/$*'

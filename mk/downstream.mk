@@ -21,8 +21,12 @@ setting = $(shell mkdir -p '$(dir $1)' && { printf '%s\n' '$2' | cmp -s - '$1' |
 # so a removed one is not fetched again while what was unpacked from it is up to date.
 drop_archive = $(if $(filter 1,$(KEEP_ARCHIVES)),,rm -f '$1')
 
+# Extra ct-fetch options for the downstream downloads (e.g. --retries N, --cacert FILE).
+DOWNSTREAM_FETCH_FLAGS ?=
+FETCH_URL = $(BIN)/ct-fetch $(DOWNSTREAM_FETCH_FLAGS) --url
+
 # $(call zenodo_fetch,RECORD_TSV,FILE): the file a `ct-zenodo` record line names, verified.
-zenodo_fetch = $(BIN)/ct-fetch --url "$$(cut -f4 '$1')" --md5 "$$(cut -f3 '$1')" '$2'
+zenodo_fetch = $(FETCH_URL) "$$(cut -f4 '$1')" --md5 "$$(cut -f3 '$1')" '$2'
 
 DOWNSTREAM_TOOLS := $(addprefix $(BIN)/,ct-fetch ct-pin ct-zenodo ct-unpack ct-csv ct-datalist ct-labelmap ct-npz ct-3dmir)
 
