@@ -3,6 +3,7 @@
 #include "fs.h"
 
 #include <ftw.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,13 @@ ct_code ct_dir_publish(const char *src, const char *dir)
 
 char *ct_dir_temp_beside(const char *dir)
 {
+	char *copy = strdup(dir);
+	if (!copy)
+		return NULL;
+	ct_code c = ct_mkdir_p(dirname(copy), 0755);
+	free(copy);
+	if (c)
+		return NULL;
 	size_t n = strlen(dir) + 24;
 	char *tmp = malloc(n);
 	if (!tmp)
@@ -63,4 +71,3 @@ char *ct_dir_temp_beside(const char *dir)
 	}
 	return tmp;
 }
-

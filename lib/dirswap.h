@@ -10,7 +10,7 @@
 
 #include "err.h"
 
-/* malloc'd path of a new empty directory beside dir, or NULL (errno set). */
+/* malloc'd path of a new empty directory beside dir (its parent made when missing), or NULL. */
 char *ct_dir_temp_beside(const char *dir);
 ct_code ct_dir_publish(const char *src, const char *dir);
 /* rm -rf, never following symbolic links; errors ignored. */

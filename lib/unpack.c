@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,13 +222,7 @@ static char *lone_top(const char *tmp)
 
 ct_code ct_unpack(const char *archive, const char *dir, unsigned flags)
 {
-	char *parent_copy = strdup(dir);
-	if (!parent_copy)
-		return ct_fail(CT_ENOMEM, "%s: out of memory", dir);
-	ct_code c = ct_mkdir_p(dirname(parent_copy), 0755);
-	free(parent_copy);
-	if (c)
-		return c;
+	ct_code c = CT_OK;
 	struct archive *in = open_reader(archive);
 	if (!in)
 		return CT_EDATA;

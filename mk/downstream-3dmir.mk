@@ -13,6 +13,9 @@ TDMIR_TASKS  := Task03_Liver Task10_Colon Task07_Pancreas Task06_Lung
 TDMIR_TABLES := $(TDMIR_ORGANS:%=Data/3DMIR_labels/%_labels_and_captions.csv) \
                 $(foreach o,$(TDMIR_ORGANS),$(foreach s,train test,Data/Data_Splits/$(o)_full_$(s)_split.csv))
 
+# Pattern-made, so Make would delete them as intermediates; they are small and worth keeping.
+.SECONDARY: $(TDMIR_TABLES:%=$(TDMIR_RAW)/%) $(TDMIR_TABLES:%=$(TDMIR)/tables/%)
+
 .PHONY: downstream-3dmir
 downstream-3dmir: $(TDMIR)/datalist.json
 

@@ -12,7 +12,8 @@ omn_file = $(if $(filter 28,$1),organmnist3d.npz,organmnist3d_$1.npz)
 .PHONY: downstream-organmnist3d
 downstream-organmnist3d: $(OMN)/datalist.json
 
-.SECONDARY: $(ARCHIVES)/organmnist3d-28.npz $(ARCHIVES)/organmnist3d-64.npz
+# Pattern-made files Make would otherwise delete as intermediates.
+.SECONDARY: $(foreach s,28 64,$(ARCHIVES)/organmnist3d-$(s).npz $(ARCHIVES)/organmnist3d-$(s).tsv $(OMN)/$(s)/labels.tsv)
 
 $(ARCHIVES)/organmnist3d-%.tsv: | $(DOWNSTREAM_TOOLS)
 	@mkdir -p '$(@D)'
