@@ -6,7 +6,6 @@ MSD_ALL_TASKS := Task01_BrainTumour Task02_Heart Task03_Liver Task04_Hippocampus
                  Task06_Lung Task07_Pancreas Task08_HepaticVessel Task09_Spleen Task10_Colon
 MSD_TASKS ?= Task03_Liver Task06_Lung Task07_Pancreas Task08_HepaticVessel
 MSD_PINS  ?= $(CHECKSUMS)/msd.md5
-MSD       := $(DOWNSTREAM)/msd
 
 .PHONY: downstream-msd
 downstream-msd: $(MSD)/datalist.json

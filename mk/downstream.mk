@@ -7,6 +7,8 @@ DOWNSTREAM := $(DATA)/downstream
 # Downloads, verified, kept only while needed (KEEP_ARCHIVES=1 keeps them).
 ARCHIVES   := $(DOWNSTREAM)/.archives
 CHECKSUMS  := $(TOP)/checksums
+# The MSD tasks' folder: downstream-msd makes it, downstream-3dmir reads it.
+MSD        := $(DOWNSTREAM)/msd
 
 # $(call downstream_goal,NAME): non-empty when this run was asked for downstream-NAME or a file
 # of it. Generated makefiles and settings files are only made then, so `make check` or

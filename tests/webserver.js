@@ -2,7 +2,7 @@
 // tests/webserver.js: a small HTTP server on 127.0.0.1 standing in for Zenodo, the MSD bucket
 // and raw.githubusercontent.com in the tests. Node only, no npm packages.
 //
-//   node webserver.js --root DIR --port-file FILE [--429 N] [--cut BYTES]
+//   node webserver.js --root DIR --port-file FILE [--429 N] [--cut BYTES] [--rate BYTES_PER_S]
 //
 // Serves DIR: GET and HEAD, single byte ranges (206, Content-Range; 416 past the end),
 // Content-Length, Accept-Ranges. Zenodo's shapes:
@@ -11,7 +11,8 @@
 //                                         "links": {"self": …}}]})
 //   /records/<id>/files/<name>?download=1 the file DIR/records/<id>/<name>
 // Faults: --429 N answers the first N requests for each path with 429 and "Retry-After: 1";
-// --cut BYTES closes the connection after BYTES body bytes of the first full GET of each file.
+// --cut BYTES closes the connection after BYTES body bytes of the first full GET of each file;
+// --rate sends file bodies no faster than BYTES_PER_S (so a test can interrupt a download).
 // /_stats returns {"<path>": {"requests": n, "bytes": n}} (what was asked and sent).
 // The chosen port is written to --port-file once listening.
 'use strict';
@@ -25,6 +26,7 @@ for (let i = 2; i < process.argv.length; i += 2) args[process.argv[i].replace(/^
 const root = path.resolve(args.root || '.');
 const fail429 = Number(args['429'] || 0);
 const cut = Number(args.cut || 0);
+const rate = Number(args.rate || 0);
 const stats = {};
 const cutDone = new Set();
 
@@ -90,10 +92,16 @@ function serveFile(req, res, file, key) {
     }
     sent += d.length;
     s.bytes += d.length;
-    if (!res.write(d)) { stream.pause(); res.once('drain', () => stream.resume()); }
+    const ok = res.write(d);
+    if (rate > 0) {
+      stream.pause();
+      setTimeout(() => (res.writableNeedDrain ? res.once('drain', () => stream.resume()) : stream.resume()), 1000 * d.length / rate);
+    }
+    else if (!ok) { stream.pause(); res.once('drain', () => stream.resume()); }
   });
   stream.on('end', () => res.end());
   stream.on('error', () => res.destroy());
+  res.on('close', () => stream.destroy()); // the client went away: stop reading (and counting)
 }
 
 const server = http.createServer((req, res) => {

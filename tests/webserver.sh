@@ -1,7 +1,7 @@
 # tests/webserver.sh: the local web server of the downstream tests (tests/webserver.js).
 #
 #   . "$TESTS/webserver.sh"
-#   web_start DIR [--429 N] [--cut BYTES]   # sets WEB_URL; stopped by at_exit
+#   web_start DIR [--429 N] [--cut BYTES] [--rate BYTES_PER_S]   # sets WEB_URL; stopped by at_exit
 #   web_requests PATH                        # how many requests PATH received
 #   web_bytes PATH                           # how many body bytes were sent for PATH
 web_start() {
