@@ -40,7 +40,6 @@ int main(int argc, char **argv)
 		ct_warn("%s: %zu voxels in both class %d and class %d: %d kept", argv[optind], ov.pair[i].voxels,
 		        ov.pair[i].lower, ov.pair[i].higher, ov.pair[i].higher);
 	ct_overlaps_free(&ov);
-	if (code == CT_OK)
-		ct_classes_free(&classes);
+	ct_classes_free(&classes);
 	ct_exit(code);
 }

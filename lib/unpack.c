@@ -39,6 +39,19 @@ static struct archive *open_reader(const char *path)
 	return a;
 }
 
+/* The next entry: true when there is one; false at the end or on an error (*c set). */
+static bool next_entry(struct archive *in, const char *archive, struct archive_entry **e, ct_code *c)
+{
+	int r = archive_read_next_header(in, e);
+	if (r == ARCHIVE_EOF)
+		return false;
+	if (r < ARCHIVE_WARN) {
+		*c = ct_fail(CT_EDATA, "%s: %s", archive, archive_error_string(in));
+		return false;
+	}
+	return true;
+}
+
 /* "./a/b/" → "a/b" in place; returns the cleaned string (may be empty). */
 static char *clean_name(char *p)
 {
@@ -159,12 +172,7 @@ static ct_code extract_all(struct archive *in, const char *archive)
 	                                    ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
 	ct_code c = CT_OK;
 	struct archive_entry *e;
-	int r;
-	while (c == CT_OK && (r = archive_read_next_header(in, &e)) != ARCHIVE_EOF) {
-		if (r < ARCHIVE_WARN) {
-			c = ct_fail(CT_EDATA, "%s: %s", archive, archive_error_string(in));
-			break;
-		}
+	while (c == CT_OK && next_entry(in, archive, &e, &c)) {
 		char *copy = strdup(archive_entry_pathname(e) ? archive_entry_pathname(e) : "");
 		if (!copy) {
 			c = ct_fail(CT_ENOMEM, "%s: out of memory", archive);
@@ -260,12 +268,7 @@ ct_code ct_archive_each(const char *archive, size_t max, ct_member_fn fn, void *
 		return CT_EDATA;
 	ct_code c = CT_OK;
 	struct archive_entry *e;
-	int r;
-	while (c == CT_OK && (r = archive_read_next_header(in, &e)) != ARCHIVE_EOF) {
-		if (r < ARCHIVE_WARN) {
-			c = ct_fail(CT_EDATA, "%s: %s", archive, archive_error_string(in));
-			break;
-		}
+	while (c == CT_OK && next_entry(in, archive, &e, &c)) {
 		const char *name = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
 		if (archive_entry_filetype(e) != AE_IFREG || ct_archive_is_macos_junk(name))
 			continue;

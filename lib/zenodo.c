@@ -1,103 +1,87 @@
 /* zenodo.c: see zenodo.h. */
 #include "zenodo.h"
-#include "log.h"
+#include "http.h"
 
 #include <ctype.h>
-#include <curl/curl.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
-enum { MAX_ATTEMPTS = 8, MAX_WAIT = 120, MAX_BODY = 64 << 20 };
+enum { RETRIES = 8, MAX_BODY = 64 << 20 };
 
+/* A sink (lib/http.h) collecting one small body in memory. */
 typedef struct {
 	char *buf;
 	size_t len;
-	long retry_after;
 } body;
 
-static size_t on_data(char *p, size_t size, size_t n, void *arg)
+static ct_code mem_prepare(ct_http_req *r, uint64_t *offset, char *if_range, size_t cap)
 {
-	body *b = arg;
-	size_t k = size * n;
+	(void)r, (void)if_range, (void)cap;
+	*offset = 0;
+	return CT_OK;
+}
+
+static ct_code mem_begin(ct_http_req *r, const ct_http_resp *resp)
+{
+	(void)resp;
+	body *b = r->user;
+	b->len = 0;
+	return CT_OK;
+}
+
+static ct_code mem_body(ct_http_req *r, const void *p, size_t k)
+{
+	body *b = r->user;
 	if (b->len + k > MAX_BODY)
-		return 0;
+		return ct_fail(CT_ENET, "%s: answer larger than %d bytes", r->name, MAX_BODY);
 	char *nb = realloc(b->buf, b->len + k + 1);
 	if (!nb)
-		return 0;
+		return ct_fail(CT_ENOMEM, "%s: out of memory", r->name);
 	memcpy(nb + b->len, p, k);
 	b->buf = nb;
 	b->len += k;
 	b->buf[b->len] = 0;
-	return k;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *arg)
-{
-	body *b = arg;
-	size_t k = size * n;
-	if (k > 12 && !strncasecmp(p, "Retry-After:", 12))
-		b->retry_after = strtol(p + 12, NULL, 10);
-	return k;
-}
-
-/* One GET into memory; *status is the HTTP status (0 when the connection failed). */
-static ct_code get_once(CURL *h, const char *url, body *b, long *status)
-{
-	free(b->buf);
-	memset(b, 0, sizeof *b);
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, b);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, b);
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "ctmake/0.1");
-	CURLcode r = curl_easy_perform(h);
-	*status = 0;
-	if (r != CURLE_OK)
-		return ct_fail(CT_ENET, "%s: %s", url, curl_easy_strerror(r));
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
-	if (*status != 200)
-		return ct_fail(CT_ENET, "%s: HTTP %ld", url, *status);
 	return CT_OK;
 }
 
-/* GET with retries on 429, 5xx and broken connections; the body is malloc'd. */
-static ct_code get_small(const char *url, char **out, size_t *len)
+static ct_code mem_end(ct_http_req *r, const ct_http_resp *resp)
 {
-	CURL *h = curl_easy_init();
-	if (!h)
-		return ct_fail(CT_ENOMEM, "%s: cannot start libcurl", url);
-	body b = {0};
-	ct_code c = CT_ENET;
-	long wait = 1;
-	for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-		long status;
-		c = get_once(h, url, &b, &status);
-		if (c == CT_OK || (status && status != 429 && status < 500))
-			break;
-		long w = b.retry_after > 0 ? b.retry_after : wait;
-		w = w > MAX_WAIT ? MAX_WAIT : w;
-		if (attempt < MAX_ATTEMPTS) {
-			ct_warn("%s; retrying in %ld s", ct_errmsg(), w);
-			sleep((unsigned)w);
-		}
-		wait = wait * 2 > MAX_WAIT ? MAX_WAIT : wait * 2;
-	}
-	curl_easy_cleanup(h);
-	if (c) {
-		free(b.buf);
+	(void)r, (void)resp;
+	return CT_OK;
+}
+
+static void mem_abandon(ct_http_req *r)
+{
+	body *b = r->user;
+	b->len = 0;
+}
+
+static const ct_http_sink mem_sink = {mem_prepare, mem_begin, mem_body, mem_end, mem_abandon};
+
+/* GET base/path into memory, retried by lib/http (429 and 5xx honouring Retry-After, resets). */
+static ct_code get_small(const char *base, const char *path, char **out, size_t *len)
+{
+	const char *endpoints[] = {base};
+	ct_http_opts o = {.endpoints = endpoints, .nendpoints = 1, .jobs = 1, .retries = RETRIES, .stall_seconds = 60};
+	ct_http *h;
+	ct_code c = ct_http_new(&h, &o);
+	if (c)
 		return c;
+	body b = {0};
+	char name[512];
+	snprintf(name, sizeof name, "%s/%s", base, path);
+	ct_http_req req = {.name = name, .path = path, .sink = &mem_sink, .user = &b};
+	ct_http_req *reqs[] = {&req};
+	c = ct_http_run(h, reqs, 1);
+	ct_http_free(h);
+	if (c || !req.done) {
+		free(b.buf);
+		return ct_fail(c ? c : CT_ENET, "%s: %s", name, req.why[0] ? req.why : "failed");
 	}
 	*out = b.buf ? b.buf : strdup("");
 	*len = b.len;
-	return CT_OK;
+	return *out ? CT_OK : ct_fail(CT_ENOMEM, "out of memory");
 }
 
 static ct_code fill(json_t *f, const char *base, const char *record, const char *where, ct_zenodo_file *out)
@@ -109,17 +93,17 @@ static ct_code fill(json_t *f, const char *base, const char *record, const char 
 		return ct_fail(CT_EDATA, "%s: a file without key, size or checksum", where);
 	if (strncmp(sum, "md5:", 4) || !ct_digest_hex_valid(CT_MD5, sum + 4))
 		return ct_fail(CT_EDATA, "%s: %s: checksum '%s' is not md5:<hex>", where, key, sum);
-	char *esc = curl_easy_escape(NULL, key, 0);
+	char *esc = ct_url_escape(key, false);
 	size_t n = strlen(base) + strlen(record) + strlen(esc ? esc : "") + 40;
 	out->url = malloc(n);
 	out->name = strdup(key);
 	if (!esc || !out->url || !out->name) {
-		curl_free(esc);
+		free(esc);
 		ct_zenodo_file_free(out);
 		return ct_fail(CT_ENOMEM, "%s: out of memory", where);
 	}
 	snprintf(out->url, n, "%s/records/%s/files/%s?download=1", base, record, esc);
-	curl_free(esc);
+	free(esc);
 	out->size = json_integer_value(size);
 	for (int i = 0; i < 33; i++)
 		out->md5[i] = (char)tolower((unsigned char)sum[4 + i]); /* with the NUL */
@@ -160,15 +144,11 @@ ct_code ct_zenodo_parse(const char *json, size_t len, const char *base, const ch
 ct_code ct_zenodo_lookup(const char *base, const char *record, const char *name, ct_zenodo_file *out)
 {
 	memset(out, 0, sizeof *out);
-	size_t n = strlen(base) + strlen(record) + 16;
-	char *url = malloc(n);
-	if (!url)
-		return ct_fail(CT_ENOMEM, "out of memory");
-	snprintf(url, n, "%s/api/records/%s", base, record);
+	char path[64];
+	snprintf(path, sizeof path, "api/records/%.40s", record);
 	char *json = NULL;
 	size_t len = 0;
-	ct_code c = get_small(url, &json, &len);
-	free(url);
+	ct_code c = get_small(base, path, &json, &len);
 	if (c)
 		return c;
 	c = ct_zenodo_parse(json, len, base, record, name, out);

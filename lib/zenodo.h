@@ -4,7 +4,8 @@
  * The download URL is built from base, not taken from the JSON's links (those name
  * zenodo.org even when base is a mirror or a test server):
  * <base>/records/<id>/files/<key>?download=1.
- * The GET is retried on 429 and 5xx (honouring Retry-After, bounded) and on broken connections.
+ * The GET goes through lib/http: retried on 429 and 5xx (honouring Retry-After, bounded) and on
+ * broken connections.
  */
 #ifndef CT_ZENODO_H
 #define CT_ZENODO_H
