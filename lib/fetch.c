@@ -50,6 +50,7 @@ typedef struct {
 
 struct fetch {
 	const char *source, *dir;
+	char *root;         /* "s3://BUCKET/": refused keys are named from there */
 	int dirfd;
 	ct_journal j;
 	fobj *objs;
@@ -628,7 +629,7 @@ static size_t fetch_rest(fetch *f)
 	for (size_t i = 0; i < f->n; i++) {
 		fobj *o = &f->objs[i];
 		if (o->refused)
-			ct_info("%s%s: refused: %s", f->source, o->name, o->why);
+			ct_info("%s%s: refused: %s", f->root, o->name, o->why);
 		else if (!o->verified)
 			ct_info("%s%s: %s", f->source, o->name, o->req.why[0] ? o->req.why : "not verified");
 		failed += !o->verified;
@@ -684,15 +685,16 @@ static ct_code fetch_prefix(fetch *f, const ct_fetch_opts *opts, const char *buc
 	const char *const *ep = opts->nendpoints ? opts->endpoints : &default_endpoint;
 	ct_code c = start_engine(f, opts, ep, opts->nendpoints ? opts->nendpoints : 1);
 	ct_s3_listing l = {0};
+	if (!c) /* before DIR is touched: a failed listing writes nothing */
+		c = list_all(f, bucket, prefix, &l);
+	if (!c)
+		f->listing_bytes = ct_http_get_stats(f->http).bytes;
 	if (!c)
 		c = ct_mkdir_p(f->dir, 0755);
 	if (!c && (f->dirfd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		c = ct_fail_errno(CT_EIO, "%s: cannot open directory", f->dir);
 	if (!c)
 		c = ct_journal_open(&f->j, f->dir);
-	if (!c)
-		c = list_all(f, bucket, prefix, &l);
-	f->listing_bytes = ct_http_get_stats(f->http).bytes;
 	if (!c)
 		c = make_objects(f, &l, bucket, prefix);
 	if (!c)
@@ -729,7 +731,9 @@ ct_code ct_fetch_prefix(const ct_fetch_opts *opts, const char *source, const cha
 		else {
 			sprintf(src, "%.2s://%s/%s", source, bucket, prefix); /* with the '/' at the end */
 			f.source = src;
-			c = fetch_prefix(&f, opts, bucket, prefix, def);
+			f.root = strndup(src, strlen(src) - strlen(prefix));
+			c = f.root ? fetch_prefix(&f, opts, bucket, prefix, def) : ct_fail(CT_ENOMEM, "out of memory");
+			free(f.root);
 			free(src);
 		}
 	}

@@ -388,6 +388,11 @@ static outcome finish(ct_http *h, ct_http_req *r, CURLcode res)
 	outcome out;
 	if (res == CURLE_OK && (status_ok(st) || (st == 416 && r->offset > 0))) {
 		out = judge_body(h, r, e, st);
+	} else if (res == CURLE_RANGE_ERROR && r->offset > 0) {
+		/* The server ignores Range (200 to a resume): the sink starts its partial over. */
+		ct_http_resp whole = {.status = 200, .offset = 0, .total = CT_HTTP_UNKNOWN};
+		snprintf(r->why, sizeof r->why, "the server ignores Range");
+		out = r->sink->begin(r, &whole) ? give_up(r, CT_EIO) : retry(h, r, 0);
 	} else if (res == CURLE_WRITE_ERROR && r->sink_code != CT_OK) {
 		snprintf(r->why, sizeof r->why, "%s", ct_errmsg());
 		out = r->sink_code == CT_EDATA ? retry(h, r, -1) : give_up(r, r->sink_code);

@@ -10,7 +10,8 @@
  * attempt resumes (Range) and with what If-Range validator; begin() sees the response headers
  * (200 = from byte 0, the server ignored or refused the range; 206 = from resp->offset);
  * body() takes bytes as they arrive; end() judges the complete body. A 416 answer to a resumed
- * request reaches the sink as an empty 206 at the resume offset (the partial may be whole).
+ * request reaches the sink as an empty 206 at the resume offset (the partial may be whole); a
+ * server that ignores Range makes begin() see a 200 (start over) and the request is retried.
  *
  * Retried, with exponential backoff and jitter (or the server's Retry-After): connection
  * failures, resets, timeouts, stalls (less than 1 byte/s for opts.stall_seconds), truncated

@@ -112,7 +112,13 @@ ct_code ct_journal_open(ct_journal *j, const char *dir)
 	ct_code c = ct_read_file(j->path, &text, &len);
 	if (c)
 		return c;
-	c = load(j, text, len);
+	/* A torn last line (a write cut short) would glue itself to the next append: cut it off. */
+	char *nl = len ? memrchr(text, '\n', len) : NULL;
+	size_t whole = nl ? (size_t)(nl - text) + 1 : 0;
+	if (whole < len && ftruncate(j->fd, (off_t)whole))
+		c = ct_fail_errno(CT_EIO, "%s: cannot cut its torn last line", j->path);
+	if (!c)
+		c = load(j, text, whole);
 	free(text);
 	return c;
 }
