@@ -43,5 +43,7 @@ bool ct_path_is_safe(const char *rel);
 
 /* dir + "/" + name, malloc'd (NULL when out of memory). */
 char *ct_path_join(const char *dir, const char *name);
+/* A path built printf-style, malloc'd (NULL when out of memory). */
+char *ct_pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

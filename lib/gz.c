@@ -1,8 +1,10 @@
 /* gz.c: see gz.h. */
 #include "gz.h"
+#include "par.h"
 
 #include <libdeflate.h>
 #include <stdlib.h>
+#include <string.h>
 #include <zlib.h>
 
 ct_code ct_gzip(const void *in, size_t len, int level, void **out, size_t *outlen)
@@ -21,6 +23,56 @@ ct_code ct_gzip(const void *in, size_t len, int level, void **out, size_t *outle
 	*out = buf;
 	*outlen = n;
 	return CT_OK;
+}
+
+#define PIECE (4u << 20)
+
+typedef struct {
+	const unsigned char *in;
+	size_t len, first;     /* the round's first piece */
+	size_t bound;          /* room for one compressed piece */
+	unsigned char *out;    /* one slot of bound bytes per piece of the round */
+	size_t *got;           /* compressed size of each piece of the round */
+	int level;
+} round;
+
+static ct_code compress_piece(void *ctx, size_t k)
+{
+	round *r = ctx;
+	size_t off = (r->first + k) * PIECE, n = r->len - off < PIECE ? r->len - off : PIECE;
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(r->level);
+	if (!c)
+		return ct_fail(CT_ENOMEM, "gzip: cannot allocate a compressor");
+	r->got[k] = libdeflate_gzip_compress(c, r->in + off, n, r->out + k * r->bound, r->bound);
+	libdeflate_free_compressor(c);
+	return r->got[k] ? CT_OK : ct_fail(CT_ENOMEM, "gzip: piece %zu did not fit", r->first + k);
+}
+
+ct_code ct_gzip_pieces(const void *in, size_t len, int level, int threads, ct_gzip_sink sink,
+                       void *ctx)
+{
+	level = level > 0 ? level : 6;
+	struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
+	if (!c)
+		return ct_fail(CT_ENOMEM, "gzip: cannot allocate a compressor");
+	size_t count = len ? (len + PIECE - 1) / PIECE : 1, batch = 2 * (size_t)(threads > 0 ? threads : ct_par_cpus());
+	round r = {.in = in, .len = len, .level = level,
+	           .bound = libdeflate_gzip_compress_bound(c, len < PIECE ? len : PIECE)};
+	libdeflate_free_compressor(c);
+	batch = batch < count ? batch : count;
+	r.out = malloc(batch * r.bound);
+	r.got = calloc(batch, sizeof *r.got);
+	ct_code rc = r.out && r.got ? CT_OK : ct_fail(CT_ENOMEM, "gzip: out of memory");
+	/* Rounds of a few pieces: memory stays a few pieces, whatever the input size. */
+	for (r.first = 0; !rc && r.first < count; r.first += batch) {
+		size_t n = count - r.first < batch ? count - r.first : batch;
+		rc = ct_par_for(n, threads, compress_piece, &r);
+		for (size_t k = 0; !rc && k < n; k++)
+			rc = sink(ctx, r.out + k * r.bound, r.got[k]);
+	}
+	free(r.out);
+	free(r.got);
+	return rc;
 }
 
 /* zlib, not libdeflate: libdeflate needs the output size up front and reads one member. */

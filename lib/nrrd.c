@@ -26,9 +26,9 @@ void ct_fmt_double(char *buf, double v)
 {
 	if (v == 0)
 		v = 0; /* no "-0" */
-	for (int p = 1; p <= 17; p++) {
+	for (int p = 1; p <= 17; p++) { /* an exponent only when nothing shorter round-trips */
 		snprintf(buf, 32, "%.*g", p, v);
-		if (strtod(buf, NULL) == v)
+		if (strtod(buf, NULL) == v && (!strchr(buf, 'e') || p == 17))
 			return;
 	}
 }
@@ -73,6 +73,17 @@ char *ct_nrrd_header_text(const ct_nrrd *h)
 	return s;
 }
 
+typedef struct {
+	FILE *f;
+	const char *path;
+} sink_file;
+
+static ct_code to_file(void *ctx, const void *buf, size_t len)
+{
+	sink_file *s = ctx;
+	return fwrite(buf, 1, len, s->f) == len ? CT_OK : ct_fail_errno(CT_EIO, "%s: write failed", s->path);
+}
+
 ct_code ct_nrrd_write(const char *path, const ct_nrrd *h, const void *data)
 {
 	if (h->dim < 1 || h->dim > 4 || (h->has_space && h->dim != 3))
@@ -80,25 +91,20 @@ ct_code ct_nrrd_write(const char *path, const ct_nrrd *h, const void *data)
 	char *head = ct_nrrd_header_text(h);
 	if (!head)
 		return ct_fail(CT_ENOMEM, "%s: out of memory", path);
-	void *gz;
-	size_t gzlen;
-	ct_code c = ct_gzip(data, ct_nrrd_voxels(h) * ct_nrrd_type_size(h->type), h->level, &gz, &gzlen);
-	if (c) {
-		free(head);
-		return c;
-	}
 	ct_atomic a;
-	c = ct_atomic_open(&a, path);
+	ct_code c = ct_atomic_open(&a, path);
 	if (!c) {
 		FILE *f = ct_atomic_stream(&a);
-		if (!f || fputs(head, f) < 0 || fwrite(gz, 1, gzlen, f) != gzlen) {
+		c = f && fputs(head, f) >= 0 ? CT_OK : ct_fail_errno(CT_EIO, "%s: write failed", path);
+		sink_file sink = {f, path};
+		if (!c)
+			c = ct_gzip_pieces(data, ct_nrrd_voxels(h) * ct_nrrd_type_size(h->type), h->level,
+			                   h->threads, to_file, &sink);
+		if (c)
 			ct_atomic_abort(&a);
-			c = ct_fail(CT_EIO, "%s: write failed", path);
-		} else {
+		else
 			c = ct_atomic_commit(&a);
-		}
 	}
 	free(head);
-	free(gz);
 	return c;
 }

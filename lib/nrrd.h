@@ -4,7 +4,8 @@
  * formatting: the shortest decimal that reads back as the same double). With space
  * directions set, the file is in "left-posterior-superior" space, as plastimatch writes and
  * ITK, teem and MONAI read. Data are in memory order, the first axis fastest, little endian.
- * The file is written atomically (lib/fs.h).
+ * The data are a multi-member gzip stream (lib/gz.h, ct_gzip_pieces) compressed on several
+ * threads. The file is written atomically (lib/fs.h).
  */
 #ifndef CT_NRRD_H
 #define CT_NRRD_H
@@ -23,6 +24,7 @@ typedef struct {
 	double directions[3][3]; /* directions[axis] = the step along that axis in mm, LPS */
 	double origin[3];
 	int level;             /* gzip level 1..12 (libdeflate); 0 means the default, 6 */
+	int threads;           /* threads compressing (0: one per CPU); the bytes do not depend on it */
 } ct_nrrd;
 
 size_t ct_nrrd_type_size(ct_nrrd_type t);
@@ -30,7 +32,8 @@ size_t ct_nrrd_voxels(const ct_nrrd *h);
 /* The header text (malloc'd), ending in the blank line that precedes the data. */
 char *ct_nrrd_header_text(const ct_nrrd *h);
 ct_code ct_nrrd_write(const char *path, const ct_nrrd *h, const void *data);
-/* Shortest "%.*g" of v that reads back as v exactly; buf of 32 bytes. */
+/* Shortest "%.*g" of v that reads back as v exactly, without an exponent when one is not
+ * needed (-200, not -2e+02); buf of 32 bytes. */
 void ct_fmt_double(char *buf, double v);
 
 #endif

@@ -1,0 +1,338 @@
+// dicom.cc: see dicom.h. The only C++ in ctmake: GDCM behind a C ABI. No exception or C++
+// type crosses the boundary.
+extern "C" {
+#include "err.h"
+}
+#include "dicom.h"
+
+#include <gdcmDict.h>
+#include <gdcmDicts.h>
+#include <gdcmGlobal.h>
+#include <gdcmImage.h>
+#include <gdcmImageReader.h>
+#include <gdcmReader.h>
+#include <gdcmStringFilter.h>
+#include <gdcmTrace.h>
+
+#include <cstdlib>
+#include <sys/stat.h>
+#include <cstring>
+#include <set>
+#include <string>
+#include <vector>
+
+struct ct_dicom {
+	gdcm::Reader reader;
+	gdcm::StringFilter filter;
+	long long pixel_bytes, pixel_offset;
+};
+
+static gdcm::Tag to_tag(uint32_t tag)
+{
+	return gdcm::Tag((uint16_t)(tag >> 16), (uint16_t)(tag & 0xffff));
+}
+
+static const char *tag_name(uint32_t tag, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "(%04X,%04X) %s", tag >> 16, tag & 0xffff, ct_dicom_keyword_of(tag));
+	return buf;
+}
+
+extern "C" void ct_dicom_init(void)
+{
+	// Our messages name the file and the tag; GDCM's own notes on stderr would only add noise.
+	gdcm::Trace::SetWarning(false);
+	gdcm::Trace::SetDebug(false);
+	gdcm::Trace::SetError(false);
+	gdcm::Global::GetInstance().GetDicts();
+	ct_dicom_tag_of("Rows");
+}
+
+// Where PixelData's value starts and how many bytes follow it to the end of the file: 0 bytes
+// when the header read ran to the end without meeting PixelData, -1 when positions are in an
+// inflated stream.
+static void pixel_place(ct_dicom *d, const char *path)
+{
+	char ts[80];
+	d->pixel_bytes = d->pixel_offset = -1;
+	if (ct_dicom_text(d, CT_TAG(0x0002, 0x0010), ts, sizeof ts) >= 0 &&
+	    strcmp(ts, "1.2.840.10008.1.2.1.99") == 0)
+		return;
+	struct stat st;
+	size_t pos = d->reader.GetStreamCurrentPosition();
+	if (stat(path, &st) != 0 || pos == (size_t)-1 || (long long)pos >= (long long)st.st_size) {
+		d->pixel_bytes = 0;
+		return;
+	}
+	d->pixel_offset = (long long)pos;
+	d->pixel_bytes = (long long)st.st_size - (long long)pos;
+}
+
+extern "C" long long ct_dicom_pixel_bytes(const ct_dicom *d)
+{
+	return d->pixel_bytes;
+}
+
+extern "C" long long ct_dicom_pixel_offset(const ct_dicom *d)
+{
+	return d->pixel_offset;
+}
+
+// Read up to PixelData; with skip, PixelData's value is skipped and the stream left where it
+// starts. A Deflated stream cannot seek past a value: there skip fails and the value is read.
+static ct_dicom *read_header(const char *path, bool skip)
+{
+	ct_dicom *d = new (std::nothrow) ct_dicom;
+	if (!d)
+		return nullptr;
+	d->reader.SetFileName(path);
+	const gdcm::Tag pixels(0x7fe0, 0x0010);
+	bool ok = false;
+	try {
+		ok = skip ? d->reader.ReadUpToTag(pixels, std::set<gdcm::Tag>{pixels})
+		          : d->reader.ReadUpToTag(pixels);
+	} catch (...) {
+		ok = false;
+	}
+	if (!ok || d->reader.GetFile().GetDataSet().IsEmpty()) {
+		delete d;
+		return nullptr;
+	}
+	d->filter.SetFile(d->reader.GetFile());
+	pixel_place(d, path);
+	return d;
+}
+
+// The MediaStorageSOPClassUID from a Part 10 File Meta group (always explicit VR little
+// endian), read by hand: "" when absent.
+static std::string meta_sop_class(const unsigned char *b, size_t n)
+{
+	for (size_t p = 132; p + 8 <= n;) {
+		unsigned group = b[p] | b[p + 1] << 8, elem = b[p + 2] | b[p + 3] << 8;
+		if (group != 0x0002)
+			break;
+		bool long_form = !memcmp(b + p + 4, "OB", 2) || !memcmp(b + p + 4, "OW", 2) ||
+		                 !memcmp(b + p + 4, "UN", 2) || !memcmp(b + p + 4, "SQ", 2) ||
+		                 !memcmp(b + p + 4, "UT", 2);
+		size_t len = long_form ? (p + 12 <= n ? (size_t)(b[p + 8] | b[p + 9] << 8 | b[p + 10] << 16 |
+		                                                 (size_t)b[p + 11] << 24) : n)
+		                       : (size_t)(b[p + 6] | b[p + 7] << 8);
+		size_t at = p + (long_form ? 12 : 8);
+		if (at + len > n)
+			break;
+		if (elem == 0x0002) {
+			std::string uid((const char *)b + at, len);
+			while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' '))
+				uid.pop_back();
+			return uid;
+		}
+		p = at + len;
+	}
+	return "";
+}
+
+// GDCM asserts (aborting the process) on some files, DICOMDIRs among them, so look first: a
+// Part 10 file has "DICM" after its 128-byte preamble; a bare data set starts with an element
+// of group 0002 or 0008 (little or big endian).
+extern "C" ct_dicom_kind ct_dicom_sniff(const char *path)
+{
+	unsigned char b[4096];
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return CT_DICOM_UNREADABLE;
+	size_t n = fread(b, 1, sizeof b, f);
+	fclose(f);
+	if (n >= 132 && memcmp(b + 128, "DICM", 4) == 0)
+		return meta_sop_class(b, n) == "1.2.840.10008.1.3.10" ? CT_DICOM_DICOMDIR : CT_DICOM_FILE;
+	unsigned le = n >= 8 ? (unsigned)(b[0] | b[1] << 8) : 0, be = n >= 8 ? (unsigned)(b[0] << 8 | b[1]) : 0;
+	return le == 0x0002 || le == 0x0008 || be == 0x0008 ? CT_DICOM_FILE : CT_DICOM_NOT;
+}
+
+extern "C" ct_code ct_dicom_open(const char *path, ct_dicom **out)
+{
+	*out = nullptr;
+	switch (ct_dicom_sniff(path)) {
+	case CT_DICOM_UNREADABLE: return ct_fail_errno(CT_EDATA, "%s", path);
+	case CT_DICOM_NOT: return ct_fail(CT_EDATA, "%s: not a DICOM file", path);
+	case CT_DICOM_DICOMDIR: return ct_fail(CT_EDATA, "%s: a DICOMDIR, not an image", path);
+	case CT_DICOM_FILE: break;
+	}
+	ct_dicom *d = read_header(path, true);
+	if (!d)
+		d = read_header(path, false);
+	*out = d;
+	return d ? CT_OK : ct_fail(CT_EDATA, "%s: not a readable DICOM file", path);
+}
+
+extern "C" void ct_dicom_close(ct_dicom *d)
+{
+	delete d;
+}
+
+static const gdcm::DataSet &set_of(const ct_dicom *d, uint32_t tag)
+{
+	const gdcm::File &f = d->reader.GetFile();
+	return (tag >> 16) == 0x0002 ? f.GetHeader() : f.GetDataSet();
+}
+
+extern "C" int ct_dicom_has(const ct_dicom *d, uint32_t tag)
+{
+	return set_of(d, tag).FindDataElement(to_tag(tag));
+}
+
+extern "C" int ct_dicom_text(const ct_dicom *d, uint32_t tag, char *buf, size_t cap)
+{
+	if (cap)
+		buf[0] = 0;
+	if (!ct_dicom_has(d, tag))
+		return -1;
+	std::string s;
+	try {
+		const gdcm::DataElement &de = set_of(d, tag).GetDataElement(to_tag(tag));
+		s = d->filter.ToString(de);
+	} catch (...) {
+		s.clear();
+	}
+	size_t n = s.size();
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\0'))
+		n--;
+	if (cap == 0)
+		return (int)n;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(buf, s.data(), n);
+	buf[n] = 0;
+	return (int)n;
+}
+
+extern "C" int ct_dicom_numbers(const ct_dicom *d, uint32_t tag, double *v, int n)
+{
+	char buf[1024];
+	if (ct_dicom_text(d, tag, buf, sizeof buf) < 0)
+		return -1;
+	int got = 0;
+	char *p = buf;
+	while (got < n && *p) {
+		char *end;
+		double x = strtod(p, &end);
+		if (end == p)
+			break;
+		v[got++] = x;
+		p = end;
+		while (*p == ' ')
+			p++;
+		if (*p != '\\')
+			break;
+		p++;
+	}
+	return got;
+}
+
+extern "C" uint32_t ct_dicom_tag_of(const char *keyword)
+{
+	const gdcm::Dict &dict = gdcm::Global::GetInstance().GetDicts().GetPublicDict();
+	gdcm::Tag t(0xffff, 0xffff);
+	const gdcm::DictEntry &e = dict.GetDictEntryByKeyword(keyword, t);
+	if (t == gdcm::Tag(0xffff, 0xffff) || !e.GetKeyword() || strcmp(e.GetKeyword(), keyword) != 0)
+		return 0;
+	return CT_TAG(t.GetGroup(), t.GetElement());
+}
+
+extern "C" const char *ct_dicom_keyword_of(uint32_t tag)
+{
+	const gdcm::Dict &dict = gdcm::Global::GetInstance().GetDicts().GetPublicDict();
+	const char *k = dict.GetDictEntry(to_tag(tag)).GetKeyword();
+	return k ? k : "";
+}
+
+extern "C" const char *ct_dicom_vr_of(uint32_t tag)
+{
+	const gdcm::Dict &dict = gdcm::Global::GetInstance().GetDicts().GetPublicDict();
+	const char *vr = gdcm::VR::GetVRString(dict.GetDictEntry(to_tag(tag)).GetVR());
+	return vr && strcmp(vr, "INVALID") != 0 ? vr : "";
+}
+
+extern "C" void ct_dicom_stored_values(const void *raw, size_t n, int bits_alloc, int bits_stored,
+                                       int is_signed, int32_t *out)
+{
+	const unsigned char *b = (const unsigned char *)raw;
+	unsigned stored = bits_stored > 0 && bits_stored < bits_alloc ? (unsigned)bits_stored : (unsigned)bits_alloc;
+	uint32_t mask = stored >= 32 ? 0xffffffffu : (1u << stored) - 1;
+	uint32_t sign = stored >= 32 ? 0 : 1u << (stored - 1);
+	if (bits_alloc == 16 && stored == 16) { // the common case, kept simple enough to vectorise
+		for (size_t i = 0; i < n; i++) {
+			uint16_t w = (uint16_t)(b[2 * i] | b[2 * i + 1] << 8);
+			out[i] = is_signed ? (int32_t)(int16_t)w : (int32_t)w;
+		}
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t u;
+		switch (bits_alloc) {
+		case 8: u = b[i]; break;
+		case 16: u = (uint32_t)(b[2 * i] | b[2 * i + 1] << 8); break;
+		default: memcpy(&u, b + 4 * i, 4); break;
+		}
+		u &= mask;
+		if (is_signed && (u & sign))
+			u |= ~mask;
+		out[i] = (int32_t)u;
+	}
+}
+
+static ct_code why_unreadable(const char *path)
+{
+	char name[80];
+	gdcm::Reader r;
+	r.SetFileName(path);
+	bool ok = false;
+	try {
+		ok = r.Read();
+	} catch (...) {
+	}
+	if (ok && !r.GetFile().GetDataSet().FindDataElement(gdcm::Tag(0x7fe0, 0x0010)))
+		return ct_fail(CT_EDATA, "%s: %s: missing", path,
+		               tag_name(CT_TAG(0x7fe0, 0x0010), name, sizeof name));
+	return ct_fail(CT_EDATA, "%s: %s: cannot be decoded (file truncated or corrupt)", path,
+	               tag_name(CT_TAG(0x7fe0, 0x0010), name, sizeof name));
+}
+
+extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t *out)
+{
+	gdcm::ImageReader r;
+	r.SetFileName(path);
+	bool ok = false;
+	try {
+		ok = r.Read();
+	} catch (...) {
+	}
+	if (!ok)
+		return why_unreadable(path);
+	const gdcm::Image &img = r.GetImage();
+	const unsigned *dims = img.GetDimensions();
+	const gdcm::PixelFormat &pf = img.GetPixelFormat();
+	unsigned bits = pf.GetBitsAllocated();
+	if (pf.GetSamplesPerPixel() != 1 || (bits != 8 && bits != 16 && bits != 32))
+		return ct_fail(CT_EDATA, "%s: %u samples of %u bits per pixel: not a CT image", path,
+		               (unsigned)pf.GetSamplesPerPixel(), bits);
+	if (img.GetNumberOfDimensions() > 2 && dims[2] > 1)
+		return ct_fail(CT_EDATA, "%s: (0028,0008) NumberOfFrames: %u frames (multi-frame "
+		               "images are not supported)", path, dims[2]);
+	if ((int)dims[0] != cols || (int)dims[1] != rows)
+		return ct_fail(CT_EDATA, "%s: pixel data is %ux%u, expected %dx%d", path, dims[0],
+		               dims[1], cols, rows);
+	size_t n = (size_t)rows * cols, len = img.GetBufferLength();
+	if (len < n * (bits / 8))
+		return why_unreadable(path);
+	std::vector<char> buf;
+	try {
+		buf.resize(len);
+		ok = img.GetBuffer(buf.data());
+	} catch (...) {
+		ok = false;
+	}
+	if (!ok)
+		return why_unreadable(path);
+	ct_dicom_stored_values(buf.data(), n, (int)bits, pf.GetBitsStored(), pf.GetPixelRepresentation() == 1, out);
+	return CT_OK;
+}

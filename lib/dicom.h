@@ -1,0 +1,92 @@
+/* dicom.h: one DICOM file through GDCM, behind a C ABI (the implementation is lib/dicom.cc).
+ *
+ * ct_dicom_open() reads a file's header only: the File Meta group and every data element up to
+ * the pixel data (GDCM's ReadUpToTag, which, unlike ReadSelectedTags, survives Deflated files).
+ * Values are then asked for by tag, as text or as numbers. ct_dicom_decode() reads and decodes a
+ * whole file's pixel data in any transfer syntax GDCM knows (uncompressed little/big endian,
+ * implicit/explicit, deflated, RLE, JPEG lossless, JPEG-LS, JPEG 2000) into stored values.
+ *
+ * Every function is safe to call from several threads at once on different files, once
+ * ct_dicom_init() has run (it loads GDCM's dictionaries).
+ * Messages name the file and, where one is at fault, the tag: "x.dcm: (0028,0010) Rows: missing".
+ */
+#ifndef CT_DICOM_H
+#define CT_DICOM_H
+
+#include "err.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CT_TAG(g, e) ((uint32_t)(g) << 16 | (uint32_t)(e))
+
+typedef struct ct_dicom ct_dicom;
+
+/* Load GDCM's dictionaries once, before any threads. */
+void ct_dicom_init(void);
+
+typedef enum { CT_DICOM_FILE, CT_DICOM_NOT, CT_DICOM_DICOMDIR, CT_DICOM_UNREADABLE } ct_dicom_kind;
+
+/* What the first bytes of path say: a DICOM file (a "DICM" preamble, or a bare data set
+ * starting with group 0002 or 0008), a DICOMDIR (by its MediaStorageSOPClassUID), not DICOM,
+ * or unreadable. GDCM is not asked: it aborts the process on some malformed files. */
+ct_dicom_kind ct_dicom_sniff(const char *path);
+
+/* The header of path (stopping before pixel data). Fails for what ct_dicom_sniff() does not
+ * call a DICOM file. CT_EDATA when it is not DICOM or is cut off
+ * before the pixel data. */
+ct_code ct_dicom_open(const char *path, ct_dicom **out);
+void ct_dicom_close(ct_dicom *d);
+
+/* The value of tag as text: values of a multi-valued element joined by '\', binary VRs (US,
+ * SS, FL, ...) written as decimal numbers, trailing spaces and NULs removed, truncated to
+ * cap - 1 bytes. Returns the length, or -1 when the element is absent (0 when present but
+ * empty). File Meta tags (group 0002) work too. */
+int ct_dicom_text(const ct_dicom *d, uint32_t tag, char *buf, size_t cap);
+
+/* Up to n numbers from a numeric element (DS, IS, US, ...). Returns how many were read (0 when
+ * present but empty or not numeric), -1 when absent. */
+int ct_dicom_numbers(const ct_dicom *d, uint32_t tag, double *v, int n);
+
+/* True when the element is present (even empty). */
+int ct_dicom_has(const ct_dicom *d, uint32_t tag);
+
+/* Bytes from the start of the PixelData value to the end of the file (the value itself when
+ * PixelData is the last element): 0 when the file has no PixelData, -1 when unknown (Deflated
+ * files). Lets a caller see a truncated file from its header, which GDCM would otherwise read
+ * with a warning and a zero-filled tail. */
+long long ct_dicom_pixel_bytes(const ct_dicom *d);
+
+/* The file offset where PixelData's value starts (where the header read stopped); -1 when the
+ * file has no PixelData or the offset is unknown (Deflated files). */
+long long ct_dicom_pixel_offset(const ct_dicom *d);
+
+/* Stored values from n raw little-endian samples of bits_alloc bits (8, 16 or 32), masked or
+ * sign-extended to bits_stored (the bits above may hold overlays). */
+void ct_dicom_stored_values(const void *raw, size_t n, int bits_alloc, int bits_stored,
+                            int is_signed, int32_t *out);
+
+/* A DICOM keyword ("PatientName") to its tag through GDCM's public dictionary; 0 if unknown. */
+uint32_t ct_dicom_tag_of(const char *keyword);
+/* "Rows" for CT_TAG(0x0028,0x0010); "" when the dictionary has no keyword. */
+const char *ct_dicom_keyword_of(uint32_t tag);
+
+/* The tag's value representation in the public dictionary ("DS", "PN", "US or SS"); "" when the
+ * dictionary does not know the tag. */
+const char *ct_dicom_vr_of(uint32_t tag);
+
+/* Decode the single frame of path into rows*cols stored values: unsigned or two's-complement
+ * per PixelRepresentation, masked or sign-extended to BitsStored (bits above are overlays or
+ * junk). Fails (naming file and tag) when PixelData is missing, the file is truncated, the frame
+ * is not rows x cols, not one sample per pixel, or more than one frame. */
+ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,878 @@
+/* volume.c: see volume.h. */
+#include "volume.h"
+#include "dicom.h"
+#include "fs.h"
+#include "log.h"
+#include "par.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define UID_LEN 68
+#define MAX_PLANES 20000
+
+/* What one file's header says, read once on a worker thread. */
+typedef struct {
+	char *path;
+	int dicom, image, localizer;
+	char series[UID_LEN], ts[UID_LEN];
+	int rows, cols, frames, bits, bits_stored, pixel_rep, samples;
+	long long pixel_bytes, pixel_offset; /* see ct_dicom_pixel_bytes(), _offset() */
+	int has_ipp, has_iop, has_ps, has_thickness;
+	double ipp[3], iop[6], ps[2], slope, intercept, thickness, gantry_tilt;
+	float pos;             /* position along the normal of the chosen series */
+} file_info;
+
+typedef struct {
+	file_info *f;
+	size_t n;
+} folder;
+
+/* ---- reading the folder ---------------------------------------------------------------- */
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The regular files at the top of dir (symlinks followed), sorted by name. */
+static ct_code list_files(const char *dir, folder *fo)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return ct_fail_errno(CT_EDATA, "%s", dir);
+	size_t cap = 256, n = 0;
+	char **names = malloc(cap * sizeof *names);
+	struct dirent *e;
+	while (names && (e = readdir(d))) {
+		char *p = ct_path_join(dir, e->d_name);
+		struct stat st;
+		if (p && (stat(p, &st) != 0 || !S_ISREG(st.st_mode))) {
+			free(p);
+			continue;
+		}
+		if (n == cap) {
+			char **nn = realloc(names, (cap *= 2) * sizeof *names);
+			if (!nn) {
+				free(p);
+				p = NULL;
+			} else {
+				names = nn;
+			}
+		}
+		if (!p) {
+			for (size_t i = 0; i < n; i++)
+				free(names[i]);
+			free(names);
+			names = NULL;
+			break;
+		}
+		names[n++] = p;
+	}
+	closedir(d);
+	if (!names)
+		return ct_fail(CT_ENOMEM, "%s: out of memory listing files", dir);
+	qsort(names, n, sizeof *names, by_name);
+	fo->n = n;
+	fo->f = calloc(n ? n : 1, sizeof *fo->f);
+	if (!fo->f) {
+		free(names);
+		return ct_fail(CT_ENOMEM, "%s: out of memory", dir);
+	}
+	for (size_t i = 0; i < n; i++)
+		fo->f[i].path = names[i];
+	free(names);
+	return CT_OK;
+}
+
+static int has_word(const char *list, const char *word)
+{
+	size_t w = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)); p += w)
+		if ((p == list || p[-1] == '\\') && (p[w] == 0 || p[w] == '\\'))
+			return 1;
+	return 0;
+}
+
+static ct_code read_info(void *ctx, size_t i)
+{
+	file_info *f = &((folder *)ctx)->f[i];
+	ct_dicom *d;
+	if (ct_dicom_open(f->path, &d) != CT_OK)
+		return CT_OK; /* not DICOM: counted, not an error */
+	char type[256];
+	double v[2];
+	f->dicom = 1;
+	ct_dicom_text(d, CT_TAG(0x0020, 0x000e), f->series, sizeof f->series);
+	ct_dicom_text(d, CT_TAG(0x0002, 0x0010), f->ts, sizeof f->ts);
+	ct_dicom_text(d, CT_TAG(0x0008, 0x0008), type, sizeof type);
+	f->localizer = has_word(type, "LOCALIZER");
+	f->image = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0010), v, 1) == 1 && (f->rows = (int)v[0]) > 0
+	           && ct_dicom_numbers(d, CT_TAG(0x0028, 0x0011), v, 1) == 1 && (f->cols = (int)v[0]) > 0;
+	f->bits = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0100), v, 1) == 1 ? (int)v[0] : 16;
+	f->pixel_bytes = ct_dicom_pixel_bytes(d);
+	f->pixel_offset = ct_dicom_pixel_offset(d);
+	f->bits_stored = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0101), v, 1) == 1 ? (int)v[0] : f->bits;
+	f->pixel_rep = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0103), v, 1) == 1 ? (int)v[0] : 0;
+	f->samples = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0002), v, 1) == 1 ? (int)v[0] : 1;
+	f->frames = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0008), v, 1) == 1 ? (int)v[0] : 1;
+	f->has_ipp = ct_dicom_numbers(d, CT_TAG(0x0020, 0x0032), f->ipp, 3) == 3;
+	f->has_iop = ct_dicom_numbers(d, CT_TAG(0x0020, 0x0037), f->iop, 6) == 6;
+	f->has_ps = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0030), f->ps, 2) == 2;
+	f->has_thickness = ct_dicom_numbers(d, CT_TAG(0x0018, 0x0050), &f->thickness, 1) == 1;
+	if (ct_dicom_numbers(d, CT_TAG(0x0018, 0x1120), &f->gantry_tilt, 1) != 1)
+		f->gantry_tilt = 0;
+	f->slope = ct_dicom_numbers(d, CT_TAG(0x0028, 0x1053), v, 1) == 1 && v[0] != 0 ? v[0] : 1;
+	f->intercept = ct_dicom_numbers(d, CT_TAG(0x0028, 0x1052), v, 1) == 1 ? v[0] : 0;
+	ct_dicom_close(d);
+	return CT_OK;
+}
+
+static void folder_free(folder *fo)
+{
+	for (size_t i = 0; i < fo->n; i++)
+		free(fo->f[i].path);
+	free(fo->f);
+}
+
+/* ---- choosing and checking the series --------------------------------------------------- */
+
+static int is_slice(const file_info *f)
+{
+	return f->dicom && f->image && !f->localizer;
+}
+
+/* The chosen series' UID into uid; counts of what is set aside into m. */
+static ct_code choose_series(const char *dir, const folder *fo, const char *want, char *uid,
+                             ct_volume_meta *m)
+{
+	size_t best = 0, slices = 0, scouts = 0;
+	uid[0] = 0;
+	for (size_t i = 0; i < fo->n; i++) {
+		const file_info *f = &fo->f[i];
+		m->non_dicom += !f->dicom;
+		m->non_image += f->dicom && !f->image;
+		scouts += f->dicom && f->image && f->localizer;
+		if (!is_slice(f))
+			continue;
+		slices++;
+		size_t count = 0;
+		for (size_t j = 0; j < fo->n; j++)
+			count += is_slice(&fo->f[j]) && strcmp(fo->f[j].series, f->series) == 0;
+		int better = want ? strcmp(f->series, want) == 0
+		                  : count > best || (count == best && strcmp(f->series, uid) < 0);
+		if (better) {
+			best = count;
+			snprintf(uid, UID_LEN, "%s", f->series);
+		}
+	}
+	if (!slices)
+		return ct_fail(CT_EDATA, "%s: no CT image slices (%zu files: %zu not DICOM, %zu not "
+		               "images, %zu localizers)", dir, fo->n, m->non_dicom, m->non_image, scouts);
+	if (!best)
+		return ct_fail(CT_EDATA, "%s: no image series with SeriesInstanceUID %s", dir, want);
+	for (size_t i = 0; i < fo->n; i++) {
+		const file_info *f = &fo->f[i];
+		int mine = f->dicom && strcmp(f->series, uid) == 0;
+		m->localizers += mine && f->localizer;
+		if (!is_slice(f) || mine)
+			continue;
+		size_t first = 1;
+		for (size_t j = 0; j < i && first; j++)
+			first = !(is_slice(&fo->f[j]) && strcmp(fo->f[j].series, f->series) == 0);
+		if (first) {
+			m->other_series++;
+			ct_info("%s: series %s set aside (not the one with most slices)", dir, f->series);
+		}
+	}
+	return CT_OK;
+}
+
+static int differs(const double *a, const double *b, int n, double tol)
+{
+	for (int i = 0; i < n; i++)
+		if (fabs(a[i] - b[i]) > tol)
+			return 1;
+	return 0;
+}
+
+static int native(const char *ts)
+{
+	return !strcmp(ts, "1.2.840.10008.1.2") || !strcmp(ts, "1.2.840.10008.1.2.1") ||
+	       !strcmp(ts, "1.2.840.10008.1.2.2");
+}
+
+/* A missing or cut-off PixelData shows in the header read already (GDCM would read a cut-off
+ * one with a zero-filled tail). */
+static ct_code check_pixels(const file_info *f)
+{
+	long long need = (long long)f->rows * f->cols * (f->bits / 8);
+	if (f->pixel_bytes == 0)
+		return ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: missing", f->path);
+	if (f->pixel_bytes > 0 && native(f->ts) && f->pixel_bytes < need)
+		return ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: %lld bytes where %dx%d pixels "
+		               "need %lld (file truncated)", f->path, f->pixel_bytes, f->cols, f->rows, need);
+	return CT_OK;
+}
+
+/* Every slice must be a single frame with position, orientation and spacing, and agree with
+ * the first on size, orientation and spacing. */
+static ct_code check_slices(file_info **s, size_t n)
+{
+	const file_info *a = s[0];
+	for (size_t i = 0; i < n; i++) {
+		const file_info *f = s[i];
+		if (!f->has_iop)
+			return ct_fail(CT_EDATA, "%s: (0020,0037) ImageOrientationPatient: missing", f->path);
+		if (!f->has_ipp)
+			return ct_fail(CT_EDATA, "%s: (0020,0032) ImagePositionPatient: missing", f->path);
+		if (!f->has_ps)
+			return ct_fail(CT_EDATA, "%s: (0028,0030) PixelSpacing: missing", f->path);
+		if (f->frames > 1)
+			return ct_fail(CT_EDATA, "%s: (0028,0008) NumberOfFrames: %d (multi-frame images "
+			               "are not supported)", f->path, f->frames);
+		if (f->rows != a->rows || f->cols != a->cols)
+			return ct_fail(CT_EDATA, "%s: (0028,0010) Rows, (0028,0011) Columns: %dx%d, but %s "
+			               "is %dx%d", f->path, f->rows, f->cols, a->path, a->rows, a->cols);
+		if (differs(f->iop, a->iop, 6, 1e-4))
+			return ct_fail(CT_EDATA, "%s: (0020,0037) ImageOrientationPatient: differs from %s",
+			               f->path, a->path);
+		if (differs(f->ps, a->ps, 2, 1e-4))
+			return ct_fail(CT_EDATA, "%s: (0028,0030) PixelSpacing: differs from %s", f->path,
+			               a->path);
+		ct_code c = check_pixels(f);
+		if (c)
+			return c;
+	}
+	return CT_OK;
+}
+
+/* ---- geometry ----------------------------------------------------------------------------- */
+
+static void cross(const double *a, const double *b, double *c)
+{
+	c[0] = a[1] * b[2] - a[2] * b[1];
+	c[1] = a[2] * b[0] - a[0] * b[2];
+	c[2] = a[0] * b[1] - a[1] * b[0];
+	double len = sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
+	for (int i = 0; i < 3 && len > 0; i++)
+		c[i] /= len;
+}
+
+static int by_position(const void *a, const void *b)
+{
+	const file_info *x = *(file_info *const *)a, *y = *(file_info *const *)b;
+	if (x->pos != y->pos)
+		return x->pos < y->pos ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+/* plastimatch's rounding. */
+static int round_int(float x)
+{
+	return x > 0 ? (int)(x + 0.5f) : (int)ceilf(x - 0.5f);
+}
+
+typedef struct {
+	size_t planes;
+	float z0, step;
+} grid;
+
+/* plastimatch 1.9's grid: the longest run of steps equal within 0.11 mm (its running mean is
+ * the spacing), extended by whole steps to the first and last slice. Float arithmetic, as
+ * plastimatch's, so ties between neighbours fall the same way. */
+static grid plan_grid(const float *z, size_t n, float fallback)
+{
+	grid g = {1, z[0], fallback > 0 ? fallback : 1};
+	if (n < 2)
+		return g;
+	float run_step = z[1] - z[0], best_step = run_step, best_start = z[0];
+	size_t run_len = 2, best_len = 2;
+	for (size_t i = 2; i < n; i++) {
+		float d = z[i] - z[i - 1];
+		if (fabsf(run_step - d) > 0.11f) {
+			run_step = d;
+			run_len = 2;
+		} else {
+			run_step = (run_len * run_step + d) / (run_len + 1);
+			run_len++;
+		}
+		if (run_len > best_len) {
+			best_len = run_len;
+			best_step = run_step;
+			best_start = z[i] - (best_len - 1) * best_step;
+		}
+	}
+	int before = round_int((best_start - z[0]) / best_step);
+	int after = round_int((z[n - 1] - best_start - (best_len - 1) * best_step) / best_step);
+	g.planes = (size_t)(before + (int)best_len + after);
+	g.z0 = best_start - before * best_step;
+	g.step = best_step;
+	return g;
+}
+
+/* For each plane: the nearest real slice (the first of equals), and for linear resampling the
+ * slice below it and the weight of the one above. */
+static void fill_plan(const grid *g, const float *z, size_t n, size_t *near, size_t *lo, float *w)
+{
+	for (size_t k = 0; k < g->planes; k++) {
+		float zk = g->z0 + k * g->step, best = INFINITY;
+		for (size_t i = 0; i < n; i++)
+			if (fabsf(z[i] - zk) < best) {
+				best = fabsf(z[i] - zk);
+				near[k] = i;
+			}
+		size_t l = 0;
+		while (l + 1 < n && z[l + 1] <= zk)
+			l++;
+		lo[k] = l;
+		w[k] = l + 1 < n && zk > z[l] ? (zk - z[l]) / (z[l + 1] - z[l]) : 0;
+	}
+}
+
+static double tilt_of(const file_info *a, const file_info *b, const double *normal)
+{
+	double d[3] = {b->ipp[0] - a->ipp[0], b->ipp[1] - a->ipp[1], b->ipp[2] - a->ipp[2]};
+	double len = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+	if (len < 1e-6)
+		return 0;
+	double c = fabs(d[0] * normal[0] + d[1] * normal[1] + d[2] * normal[2]) / len;
+	return acos(c > 1 ? 1 : c) * 180 / M_PI;
+}
+
+/* ---- pixels ------------------------------------------------------------------------------- */
+
+/* Uncompressed pixels need no codec: read the value where the header read stopped. */
+static ct_code read_native(const file_info *f, size_t n, int32_t *out)
+{
+	size_t bytes = n * (size_t)(f->bits / 8);
+	unsigned char *buf = malloc(bytes ? bytes : 1);
+	if (!buf)
+		return ct_fail(CT_ENOMEM, "%s: out of memory", f->path);
+	int fd = open(f->path, O_RDONLY);
+	ssize_t got = fd < 0 ? -1 : pread(fd, buf, bytes, (off_t)f->pixel_offset);
+	ct_code c = CT_OK;
+	if (fd < 0)
+		c = ct_fail_errno(CT_EIO, "%s", f->path);
+	else if (got != (ssize_t)bytes)
+		c = ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: cannot be read (file truncated)", f->path);
+	if (fd >= 0)
+		close(fd);
+	if (!c && f->bits == 16 && !strcmp(f->ts, "1.2.840.10008.1.2.2")) /* big endian */
+		for (size_t i = 0; i < bytes; i += 2) {
+			unsigned char t = buf[i];
+			buf[i] = buf[i + 1];
+			buf[i + 1] = t;
+		}
+	if (!c)
+		ct_dicom_stored_values(buf, n, f->bits, f->bits_stored, f->pixel_rep == 1, out);
+	free(buf);
+	return c;
+}
+
+/* One slice's stored values: straight from the file when uncompressed, else through GDCM. */
+static ct_code decode_slice(const file_info *f, int32_t *out)
+{
+	if (f->pixel_offset >= 0 && native(f->ts) && f->samples == 1 && (f->bits == 8 || f->bits == 16))
+		return read_native(f, (size_t)f->rows * f->cols, out);
+	return ct_dicom_decode(f->path, f->rows, f->cols, out);
+}
+
+typedef struct {
+	file_info **s;         /* real slices, in position order */
+	size_t n, voxels;      /* voxels of one plane */
+	size_t *first_plane;   /* the first plane that copies slice i; SIZE_MAX: not needed */
+	int rows, cols;
+	ct_nrrd_type type;
+	int clamp;             /* forced int16: round and clamp rather than report overflow */
+	void *out;             /* the planes */
+	float *real;           /* linear resampling: every real slice's HU, in float */
+	double *lo, *hi;       /* per slice: smallest and largest HU */
+	int *overflow;         /* per slice: an HU outside int16 */
+} decode_job;
+
+/* The common case: integer slope and intercept into int16, in integer arithmetic. */
+static int store_int(decode_job *j, size_t i, const int32_t *raw, int16_t *dst)
+{
+	const file_info *f = j->s[i];
+	if (j->type != CT_NRRD_INT16 || f->slope != floor(f->slope) || fabs(f->slope) > 65536 ||
+	    f->intercept != floor(f->intercept) || fabs(f->intercept) > 1e9)
+		return 0;
+	int64_t m = (int64_t)f->slope, b = (int64_t)f->intercept, lo = INT64_MAX, hi = INT64_MIN;
+	for (size_t k = 0; k < j->voxels; k++) {
+		int64_t hu = raw[k] * m + b;
+		lo = hu < lo ? hu : lo;
+		hi = hu > hi ? hu : hi;
+		dst[k] = (int16_t)(hu < -32768 ? -32768 : hu > 32767 ? 32767 : hu);
+	}
+	int over = lo < -32768 || hi > 32767;
+	j->lo[i] = (double)(lo < -32768 ? -32768 : lo);
+	j->hi[i] = (double)(hi > 32767 ? 32767 : hi);
+	j->overflow[i] = over && !j->clamp;
+	return 1;
+}
+
+static void store(decode_job *j, size_t i, const int32_t *raw, void *dst)
+{
+	const file_info *f = j->s[i];
+	if (store_int(j, i, raw, dst))
+		return;
+	double lo = INFINITY, hi = -INFINITY;
+	int over = 0;
+	for (size_t k = 0; k < j->voxels; k++) {
+		double hu = raw[k] * f->slope + f->intercept;
+		if (hu < -32768 || hu > 32767) {
+			over = 1;
+			hu = hu < 0 ? -32768 : 32767;
+		}
+		if (j->type == CT_NRRD_INT16) {
+			((int16_t *)dst)[k] = (int16_t)lrint(hu);
+			hu = ((int16_t *)dst)[k];
+		} else {
+			((float *)dst)[k] = (float)(raw[k] * f->slope + f->intercept);
+			hu = ((float *)dst)[k];
+		}
+		lo = hu < lo ? hu : lo;
+		hi = hu > hi ? hu : hi;
+	}
+	j->lo[i] = lo;
+	j->hi[i] = hi;
+	j->overflow[i] = over && j->type == CT_NRRD_INT16 && !j->clamp;
+}
+
+static ct_code decode_one(void *ctx, size_t i)
+{
+	decode_job *j = ctx;
+	j->lo[i] = INFINITY;
+	j->hi[i] = -INFINITY;
+	if (j->first_plane[i] == SIZE_MAX)
+		return CT_OK;
+	int32_t *raw = malloc(j->voxels * sizeof *raw);
+	if (!raw)
+		return ct_fail(CT_ENOMEM, "%s: out of memory", j->s[i]->path);
+	ct_code c = decode_slice(j->s[i], raw);
+	if (!c) {
+		void *dst = j->real ? (void *)(j->real + i * j->voxels)
+		                    : (char *)j->out + j->first_plane[i] * j->voxels * ct_nrrd_type_size(j->type);
+		store(j, i, raw, dst);
+	}
+	free(raw);
+	return c;
+}
+
+/* Two files at one position: fine when their HU are the same, an error otherwise. */
+static ct_code same_pixels(const file_info *a, const file_info *b, int rows, int cols)
+{
+	size_t n = (size_t)rows * cols;
+	int32_t *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+	ct_code c = x && y ? decode_slice(a, x) : ct_fail(CT_ENOMEM, "out of memory");
+	if (!c)
+		c = decode_slice(b, y);
+	for (size_t k = 0; !c && k < n; k++)
+		if (x[k] * a->slope + a->intercept != y[k] * b->slope + b->intercept)
+			c = ct_fail(CT_EDATA, "%s and %s: (0020,0032) ImagePositionPatient: the same "
+			            "position (%g\\%g\\%g) with different pixels", a->path, b->path,
+			            a->ipp[0], a->ipp[1], a->ipp[2]);
+	free(x);
+	free(y);
+	return c;
+}
+
+/* ---- the whole conversion ------------------------------------------------------------------ */
+
+typedef struct {
+	file_info **s;   /* the series' slices */
+	size_t n;        /* ...of which the first n are at distinct positions, in position order */
+	size_t all;
+	double normal[3];
+	grid g;
+	size_t *near, *lo;
+	float *w;
+} layout;
+
+/* Sort by position along the normal, move duplicates (same position) behind the distinct
+ * slices, and check that each duplicate's pixels equal those of the slice it repeats. */
+static ct_code order_slices(layout *L, const file_info *ref, ct_volume_meta *m)
+{
+	cross(ref->iop, ref->iop + 3, L->normal);
+	for (size_t i = 0; i < L->all; i++) {
+		const double *p = L->s[i]->ipp;
+		L->s[i]->pos = (float)(p[0] * L->normal[0] + p[1] * L->normal[1] + p[2] * L->normal[2]);
+	}
+	qsort(L->s, L->all, sizeof *L->s, by_position);
+	file_info **dup = malloc(L->all * sizeof *dup), **kept = malloc(L->all * sizeof *kept);
+	if (!dup || !kept) {
+		free(dup);
+		free(kept);
+		return ct_fail(CT_ENOMEM, "out of memory");
+	}
+	size_t n = 0, d = 0;
+	for (size_t i = 0; i < L->all; i++) {
+		if (n && fabsf(L->s[i]->pos - L->s[n - 1]->pos) < 1e-3f) {
+			kept[d] = L->s[n - 1];
+			dup[d++] = L->s[i];
+		} else {
+			L->s[n++] = L->s[i];
+		}
+	}
+	ct_code c = CT_OK;
+	for (size_t i = 0; i < d && !c; i++) {
+		c = same_pixels(kept[i], dup[i], ref->rows, ref->cols);
+		L->s[n + i] = dup[i];
+	}
+	free(dup);
+	free(kept);
+	L->n = n;
+	m->duplicates = d;
+	m->real_slices = n;
+	m->unique_positions = d == 0;
+	return c;
+}
+
+static ct_code plan_layout(layout *L, const char *dir)
+{
+	float *z = calloc(L->n + 1, sizeof *z);
+	if (!z)
+		return ct_fail(CT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < L->n; i++)
+		z[i] = L->s[i]->pos;
+	L->g = plan_grid(z, L->n, (float)L->s[0]->thickness);
+	if (L->g.planes > MAX_PLANES) {
+		double span = z[L->n - 1] - z[0];
+		free(z);
+		return ct_fail(CT_EDATA, "%s: slices span %g mm at steps of %g mm: more than %d planes",
+		               dir, span, (double)L->g.step, MAX_PLANES);
+	}
+	L->near = malloc(L->g.planes * sizeof *L->near);
+	L->lo = malloc(L->g.planes * sizeof *L->lo);
+	L->w = malloc(L->g.planes * sizeof *L->w);
+	if (L->near && L->lo && L->w)
+		fill_plan(&L->g, z, L->n, L->near, L->lo, L->w);
+	free(z);
+	return L->near && L->lo && L->w ? CT_OK : ct_fail(CT_ENOMEM, "out of memory");
+}
+
+/* Linear resampling: each plane from the real slices below and above it. */
+static void blend(decode_job *j, const layout *L)
+{
+	for (size_t k = 0; k < L->g.planes; k++) {
+		const float *a = j->real + L->lo[k] * j->voxels;
+		const float *b = L->w[k] > 0 ? a + j->voxels : a;
+		float w = L->w[k];
+		for (size_t x = 0; x < j->voxels; x++) {
+			float hu = (1 - w) * a[x] + w * b[x];
+			if (j->type == CT_NRRD_INT16)
+				((int16_t *)j->out)[k * j->voxels + x] = (int16_t)lrintf(fminf(fmaxf(hu, -32768), 32767));
+			else
+				((float *)j->out)[k * j->voxels + x] = hu;
+		}
+	}
+}
+
+/* Decode what the planes need into v->data, as type. */
+static ct_code fill_planes(const layout *L, ct_nrrd_type type, int clamp, int linear, int threads,
+                           ct_volume *v, int *overflow)
+{
+	const file_info *ref = L->s[0];
+	decode_job j = {.s = L->s, .n = L->n, .voxels = (size_t)ref->rows * ref->cols, .rows = ref->rows,
+	                .cols = ref->cols, .type = type, .clamp = clamp};
+	size_t bytes = j.voxels * ct_nrrd_type_size(type);
+	j.first_plane = malloc(L->n * sizeof *j.first_plane);
+	j.lo = malloc(L->n * sizeof *j.lo);
+	j.hi = malloc(L->n * sizeof *j.hi);
+	j.overflow = calloc(L->n, sizeof *j.overflow);
+	j.out = malloc(L->g.planes * bytes);
+	if (linear)
+		j.real = malloc(L->n * j.voxels * sizeof *j.real);
+	ct_code c = CT_OK;
+	if (!j.first_plane || !j.lo || !j.hi || !j.overflow || !j.out || (linear && !j.real))
+		c = ct_fail(CT_ENOMEM, "out of memory for %zu planes of %dx%d", L->g.planes, ref->cols, ref->rows);
+	for (size_t i = 0; !c && i < L->n; i++)
+		j.first_plane[i] = linear ? 0 : SIZE_MAX;
+	for (size_t k = L->g.planes; !c && !linear && k-- > 0;)
+		j.first_plane[L->near[k]] = k;
+	if (!c)
+		c = ct_par_for(L->n, threads, decode_one, &j);
+	*overflow = 0;
+	v->meta.hu_min = INFINITY;
+	v->meta.hu_max = -INFINITY;
+	for (size_t i = 0; !c && i < L->n; i++) {
+		*overflow |= j.overflow[i];
+		v->meta.hu_min = fmin(v->meta.hu_min, j.lo[i]);
+		v->meta.hu_max = fmax(v->meta.hu_max, j.hi[i]);
+	}
+	if (!c && linear)
+		blend(&j, L);
+	for (size_t k = 0; !c && !linear && k < L->g.planes; k++)
+		if (j.first_plane[L->near[k]] != k)
+			memcpy((char *)j.out + k * bytes, (char *)j.out + j.first_plane[L->near[k]] * bytes, bytes);
+	free(j.first_plane);
+	free(j.lo);
+	free(j.hi);
+	free(j.overflow);
+	free(j.real);
+	if (c || *overflow)
+		free(j.out);
+	else
+		v->data = j.out;
+	return c;
+}
+
+static int integral(double x)
+{
+	return x == floor(x);
+}
+
+static ct_code load_pixels(const layout *L, const ct_volume_opts *o, ct_volume *v)
+{
+	int linear = o->resample == CT_RESAMPLE_LINEAR, overflow = 0;
+	ct_nrrd_type type = CT_NRRD_INT16;
+	if (o->type == CT_TYPE_FLOAT || (o->type == CT_TYPE_AUTO && linear))
+		type = CT_NRRD_FLOAT32;
+	for (size_t i = 0; i < L->n && o->type == CT_TYPE_AUTO; i++)
+		if (!integral(L->s[i]->slope) || !integral(L->s[i]->intercept))
+			type = CT_NRRD_FLOAT32;
+	ct_code c = fill_planes(L, type, o->type == CT_TYPE_SHORT, linear, o->threads, v, &overflow);
+	if (!c && overflow) { /* HU beyond int16: float keeps them */
+		type = CT_NRRD_FLOAT32;
+		c = fill_planes(L, type, 0, linear, o->threads, v, &overflow);
+	}
+	v->nrrd.type = type;
+	return c;
+}
+
+static void set_geometry(const layout *L, ct_volume *v)
+{
+	const file_info *f = L->s[0];
+	ct_nrrd *h = &v->nrrd;
+	h->dim = 3;
+	h->has_space = 1;
+	h->sizes[0] = (size_t)f->cols;
+	h->sizes[1] = (size_t)f->rows;
+	h->sizes[2] = L->g.planes;
+	for (int a = 0; a < 3; a++) {
+		h->directions[0][a] = f->iop[a] * f->ps[1];  /* along a row: column spacing */
+		h->directions[1][a] = f->iop[3 + a] * f->ps[0];
+		h->directions[2][a] = L->normal[a] * L->g.step;
+		h->origin[a] = f->ipp[a] + (double)(L->g.z0 - f->pos) * L->normal[a];
+	}
+	/* One slice shows no tilt in its positions: then GantryDetectorTilt is all there is. */
+	v->meta.tilt_deg = L->n > 1 ? tilt_of(L->s[0], L->s[L->n - 1], L->normal) : fabs(f->gantry_tilt);
+	v->meta.irregular = L->g.planes != L->n;
+	for (size_t i = 1; i < L->n; i++)
+		if (fabsf(L->s[i]->pos - L->s[i - 1]->pos - L->g.step) > 0.01f)
+			v->meta.irregular = 1;
+}
+
+/* CT-FM's text columns from one header; multi-values joined by '/'. */
+static void header_text(const ct_dicom *d, uint32_t tag, char *out)
+{
+	ct_dicom_text(d, tag, out, CT_META_TEXT);
+	for (char *p = out; *p; p++)
+		if (*p == '\\')
+			*p = '/';
+}
+
+static ct_code read_columns(const char *path, ct_volume_meta *m)
+{
+	ct_dicom *d;
+	ct_code c = ct_dicom_open(path, &d);
+	if (c)
+		return c;
+	header_text(d, CT_TAG(0x0020, 0x000e), m->series_uid);
+	header_text(d, CT_TAG(0x0010, 0x0020), m->patient_id);
+	header_text(d, CT_TAG(0x0018, 0x0015), m->body_part);
+	header_text(d, CT_TAG(0x0018, 0x0010), m->contrast);
+	header_text(d, CT_TAG(0x0008, 0x0008), m->image_type);
+	header_text(d, CT_TAG(0x0020, 0x000d), m->study_uid);
+	header_text(d, CT_TAG(0x0012, 0x0050), m->time_point);
+	header_text(d, CT_TAG(0x0028, 0x0030), m->pixel_spacing);
+	header_text(d, CT_TAG(0x0018, 0x0050), m->slice_thickness);
+	header_text(d, CT_TAG(0x0018, 0x1210), m->kernel);
+	header_text(d, CT_TAG(0x0018, 0x1100), m->recon_diameter);
+	header_text(d, CT_TAG(0x0008, 0x0070), m->manufacturer);
+	ct_dicom_close(d);
+	return CT_OK;
+}
+
+/* What CT-FM's query asks of the series: every instance counted, localizers included. */
+static void series_flags(const folder *fo, const char *uid, const layout *L, ct_volume_meta *m)
+{
+	size_t thick = 0, thick_ok = 0;
+	char ts[CT_META_TEXT] = "";
+	for (size_t i = 0; i < fo->n; i++) {
+		const file_info *f = &fo->f[i];
+		if (!f->dicom || strcmp(f->series, uid) != 0)
+			continue;
+		m->num_instances++;
+		thick += f->has_thickness;
+		thick_ok += f->has_thickness && f->thickness >= 1 && f->thickness <= 5;
+	}
+	for (size_t i = 0; i < L->all; i++) /* distinct transfer syntaxes, '/'-joined */
+		if (!has_word(ts, L->s[i]->ts) && strlen(ts) + strlen(L->s[i]->ts) + 2 < sizeof ts)
+			snprintf(ts + strlen(ts), sizeof ts - strlen(ts), "%s%s", *ts ? "\\" : "", L->s[i]->ts);
+	for (char *p = ts; *p; p++)
+		*p = *p == '\\' ? '/' : *p;
+	snprintf(m->transfer_syntax, sizeof m->transfer_syntax, "%s", ts);
+	m->thickness_1_5mm = thick > 0 && thick_ok == thick;
+	m->more_than_50_slices = m->num_instances > 50;
+	m->no_localizer = m->localizers == 0;
+}
+
+static ct_code convert(const char *dir, const ct_volume_opts *o, folder *fo, ct_volume *v)
+{
+	char uid[UID_LEN];
+	ct_code c = choose_series(dir, fo, o->series_uid, uid, &v->meta);
+	if (c)
+		return c;
+	layout L = {0};
+	L.s = malloc(fo->n * sizeof *L.s);
+	if (!L.s)
+		return ct_fail(CT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < fo->n; i++)
+		if (is_slice(&fo->f[i]) && strcmp(fo->f[i].series, uid) == 0)
+			L.s[L.all++] = &fo->f[i];
+	c = check_slices(L.s, L.all);
+	if (!c)
+		c = order_slices(&L, L.s[0], &v->meta);
+	if (!c)
+		c = plan_layout(&L, dir);
+	if (!c)
+		c = load_pixels(&L, o, v);
+	if (!c) {
+		set_geometry(&L, v);
+		series_flags(fo, uid, &L, &v->meta);
+		c = read_columns(L.s[0]->path, &v->meta);
+	}
+	if (!c && v->meta.tilt_deg > 0.01)
+		ct_warn("%s: gantry tilt of %.2f degrees: recorded, not corrected", dir, v->meta.tilt_deg);
+	if (!c && v->meta.irregular)
+		ct_warn("%s: uneven slice spacing: %zu slices laid on %zu planes %g mm apart", dir,
+		        L.n, L.g.planes, (double)L.g.step);
+	free(L.s);
+	free(L.near);
+	free(L.lo);
+	free(L.w);
+	return c;
+}
+
+ct_code ct_volume_load(const char *dir, const ct_volume_opts *o, ct_volume *v)
+{
+	memset(v, 0, sizeof *v);
+	folder fo = {0};
+	ct_code c = list_files(dir, &fo);
+	if (c)
+		return c;
+	ct_dicom_init();
+	c = ct_par_for(fo.n, o->threads, read_info, &fo);
+	if (!c)
+		c = convert(dir, o, &fo, v);
+	folder_free(&fo);
+	if (c)
+		ct_volume_free(v);
+	return c;
+}
+
+void ct_volume_free(ct_volume *v)
+{
+	free(v->data);
+	v->data = NULL;
+}
+
+/* ---- the metadata record ------------------------------------------------------------------- */
+
+static const char *columns[] = {
+	"SeriesInstanceUID", "PatientID", "BodyPartExamined", "ContrastBolusAgent", "ImageType",
+	"num_instances", "StudyInstanceUID", "ClinicalTrialTimePointID", "PixelSpacing",
+	"SliceThickness", "ConvolutionKernel", "ReconstructionDiameter", "Manufacturer",
+	"rows", "columns", "slices", "spacing", "origin", "direction", "hu_min", "hu_max",
+	"transfer_syntax", "irregular_spacing", "tilt_deg", "thickness_1_5mm",
+	"more_than_50_slices", "unique_positions", "no_localizer", NULL};
+
+/* Append "\t" (except first) and text with tabs and newlines made spaces. */
+static void put(char *buf, size_t cap, int first, const char *text)
+{
+	size_t n = strlen(buf);
+	if (!first && n + 1 < cap)
+		buf[n++] = '\t';
+	for (; *text && n + 1 < cap; text++)
+		buf[n++] = *text == '\t' || *text == '\n' || *text == '\r' ? ' ' : *text;
+	buf[n] = 0;
+}
+
+static void put_numbers(char *buf, size_t cap, const double *v, int n)
+{
+	char s[400] = "", one[32];
+	for (int i = 0; i < n; i++) {
+		snprintf(one, sizeof one, "%.6f", fabs(v[i]) < 5e-7 ? 0 : v[i]);
+		char *end = one + strlen(one); /* no trailing zeros: 0.78, -200 */
+		while (end[-1] == '0')
+			*--end = 0;
+		if (end[-1] == '.')
+			end[-1] = 0;
+		snprintf(s + strlen(s), sizeof s - strlen(s), "%s%s", i ? "/" : "", one);
+	}
+	put(buf, cap, 0, s);
+}
+
+char *ct_volume_meta_tsv(const ct_volume *v)
+{
+	size_t cap = 8192;
+	char *b = calloc(1, cap), num[64];
+	if (!b)
+		return NULL;
+	for (int i = 0; columns[i]; i++)
+		put(b, cap, i == 0, columns[i]);
+	strcat(b, "\n");
+	const ct_volume_meta *m = &v->meta;
+	const ct_nrrd *h = &v->nrrd;
+	size_t row = strlen(b);
+	put(b + row, cap - row, 1, m->series_uid);
+	const char *text1[] = {m->patient_id, m->body_part, m->contrast, m->image_type};
+	for (int i = 0; i < 4; i++)
+		put(b + row, cap - row, 0, text1[i]);
+	snprintf(num, sizeof num, "%zu", m->num_instances);
+	put(b + row, cap - row, 0, num);
+	const char *text2[] = {m->study_uid, m->time_point, m->pixel_spacing, m->slice_thickness,
+	                       m->kernel, m->recon_diameter, m->manufacturer};
+	for (int i = 0; i < 7; i++)
+		put(b + row, cap - row, 0, text2[i]);
+	for (int i = 1; i >= 0; i--) { /* rows, then columns */
+		snprintf(num, sizeof num, "%zu", h->sizes[i]);
+		put(b + row, cap - row, 0, num);
+	}
+	snprintf(num, sizeof num, "%zu", h->sizes[2]);
+	put(b + row, cap - row, 0, num);
+	double sp[3], dir[9];
+	for (int a = 0; a < 3; a++) {
+		const double *d = h->directions[a];
+		sp[a] = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+		for (int k = 0; k < 3; k++)
+			dir[3 * a + k] = sp[a] > 0 ? d[k] / sp[a] : 0;
+	}
+	put_numbers(b + row, cap - row, sp, 3);
+	put_numbers(b + row, cap - row, h->origin, 3);
+	put_numbers(b + row, cap - row, dir, 9);
+	double hu[2] = {m->hu_min, m->hu_max};
+	put_numbers(b + row, cap - row, hu, 1);
+	put_numbers(b + row, cap - row, hu + 1, 1);
+	put(b + row, cap - row, 0, m->transfer_syntax);
+	snprintf(num, sizeof num, "%d", m->irregular);
+	put(b + row, cap - row, 0, num);
+	snprintf(num, sizeof num, "%.3f", m->tilt_deg);
+	put(b + row, cap - row, 0, num);
+	int flags[] = {m->thickness_1_5mm, m->more_than_50_slices, m->unique_positions, m->no_localizer};
+	for (int i = 0; i < 4; i++) {
+		snprintf(num, sizeof num, "%d", flags[i]);
+		put(b + row, cap - row, 0, num);
+	}
+	strcat(b, "\n");
+	return b;
+}
