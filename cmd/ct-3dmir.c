@@ -1,6 +1,6 @@
 /* ct-3dmir: 3D-MIR's label and split tables joined to the MSD images they name. */
 #include "cli.h"
-#include "csv.h"
+#include "table.h"
 #include "fs.h"
 #include "log.h"
 
@@ -33,7 +33,7 @@ static const char *const organs[][2] = {
 enum { NORGANS = 4 };
 
 typedef struct {
-	ct_csv labels[NORGANS];
+	ct_table labels[NORGANS];
 	const char *msd, *msd_rel; /* MSD as given, and as seen from OUT's directory */
 } join;
 
@@ -68,11 +68,11 @@ static char *relpath(const char *dir, const char *base)
 	return out;
 }
 
-static ct_code read_table(const char *csvdir, const char *fmt, const char *organ, const char *kind, ct_csv *t)
+static ct_code read_table(const char *csvdir, const char *fmt, const char *organ, const char *kind, ct_table *t)
 {
 	char path[4096];
 	snprintf(path, sizeof path, fmt, csvdir, organ, kind);
-	return ct_csv_read(path, ',', t);
+	return ct_table_read(path, ',', t);
 }
 
 /* The labels row of an image name: its organ's table is found from the name's prefix. */
@@ -82,8 +82,8 @@ static ct_code find_label(const join *j, const char *name, const char *where, co
 		size_t n = strlen(organs[o][0]);
 		if (strncmp(name, organs[o][0], n) || name[n] != '_')
 			continue;
-		const ct_csv *t = &j->labels[o];
-		int col = ct_csv_column(t, "name");
+		const ct_table *t = &j->labels[o];
+		int col = ct_table_column(t, "name");
 		for (size_t i = 1; col >= 0 && i < t->n; i++)
 			if (!strcmp(t->row[i].field[col], name)) {
 				*row = &t->row[i];
@@ -112,7 +112,7 @@ static ct_code image_path(const join *j, int org, const char *name, char *out, s
 
 static ct_code split_rows(const join *j, const char *csvdir, int task, const char *kind, FILE *f)
 {
-	ct_csv t;
+	ct_table t;
 	ct_code c = read_table(csvdir, "%s/Data/Data_Splits/%s_full_%s_split.csv", organs[task][0], kind, &t);
 	if (c)
 		return c;
@@ -125,12 +125,12 @@ static ct_code split_rows(const join *j, const char *csvdir, int task, const cha
 		char img[4096];
 		if ((c = find_label(j, name, organs[task][0], &lab, &org)) || (c = image_path(j, org, name, img, sizeof img)))
 			break;
-		const ct_csv *lt = &j->labels[org];
-		cn = ct_csv_column(lt, "organ"), cg = ct_csv_column(lt, "lesion_group"), cf = ct_csv_column(lt, "cancer_flag");
+		const ct_table *lt = &j->labels[org];
+		cn = ct_table_column(lt, "organ"), cg = ct_table_column(lt, "lesion_group"), cf = ct_table_column(lt, "cancer_flag");
 		char *row[] = {(char *)organs[task][0], img, lab->field[cn], lab->field[cg], lab->field[cf], (char *)kind};
-		ct_csv_put_row(f, row, 6, '\t');
+		ct_table_put_row(f, row, 6, '\t');
 	}
-	ct_csv_free(&t);
+	ct_table_free(&t);
 	return c;
 }
 
@@ -144,7 +144,7 @@ static ct_code run(join *j, const char *csvdir, const char *out)
 		if (!(c = read_table(csvdir, "%s/Data/3DMIR_labels/%s_labels_and_captions.csv", organs[o][0], "", &j->labels[o])))
 			for (const char *const *col = (const char *const[]){"name", "organ", "lesion_group", "cancer_flag", NULL};
 			     c == CT_OK && *col; col++)
-				c = ct_csv_need(&j->labels[o], where, *col, &dummy);
+				c = ct_table_need(&j->labels[o], where, *col, &dummy);
 	}
 	ct_atomic a;
 	if (c || (c = ct_atomic_open(&a, out)))
@@ -187,7 +187,7 @@ int main(int argc, char **argv)
 	if (code == CT_OK)
 		code = run(&j, csvdir, out);
 	for (int o = 0; o < NORGANS; o++)
-		ct_csv_free(&j.labels[o]);
+		ct_table_free(&j.labels[o]);
 	free(rel);
 	free(outcopy);
 	ct_exit(code);

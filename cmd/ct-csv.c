@@ -1,7 +1,7 @@
-/* ct-csv: one plain comma-separated form of a downloaded table (lib/csv.h), and TotalSegmentator's
+/* ct-csv: one plain comma-separated form of a downloaded table (lib/table.h), and TotalSegmentator's
  * vista_split column from a VISTA-style folds JSON. */
 #include "cli.h"
-#include "csv.h"
+#include "table.h"
 #include "fs.h"
 #include "log.h"
 
@@ -27,7 +27,7 @@ static const char usage[] =
 "OUT is written atomically. Exit status: 0 done, 1 bad input, 2 usage.\n";
 
 /* The folds JSON as a map image id → split, restricted to the ids in column id of t. */
-static ct_code folds_map(const char *path, long fold, const ct_csv *t, int id, json_t **out)
+static ct_code folds_map(const char *path, long fold, const ct_table *t, int id, json_t **out)
 {
 	json_error_t err;
 	json_t *root = json_load_file(path, 0, &err), *map = json_object();
@@ -59,7 +59,7 @@ static ct_code folds_map(const char *path, long fold, const ct_csv *t, int id, j
 	return CT_OK;
 }
 
-static ct_code write_table(const ct_csv *t, json_t *vista, int id, const char *out)
+static ct_code write_table(const ct_table *t, json_t *vista, int id, const char *out)
 {
 	ct_atomic a;
 	ct_code c = ct_atomic_open(&a, out);
@@ -73,15 +73,15 @@ static ct_code write_table(const ct_csv *t, json_t *vista, int id, const char *o
 	for (size_t i = 0; i < t->n; i++) {
 		const ct_csv_row *r = &t->row[i];
 		if (!vista) {
-			ct_csv_put_row(f, r->field, r->n, ',');
+			ct_table_put_row(f, r->field, r->n, ',');
 			continue;
 		}
 		for (size_t j = 0; j < r->n; j++) {
-			ct_csv_put(f, r->field[j], ',');
+			ct_table_put(f, r->field[j], ',');
 			fputc(',', f);
 		}
 		const char *s = i == 0 ? "vista_split" : json_string_value(json_object_get(vista, r->field[id]));
-		ct_csv_put(f, s ? s : "", ',');
+		ct_table_put(f, s ? s : "", ',');
 		fputc('\n', f);
 	}
 	return ct_atomic_commit(&a);
@@ -113,17 +113,17 @@ int main(int argc, char **argv)
 	if (argc - optind != 2)
 		ct_usage_error("expected IN and OUT");
 	const char *in = argv[optind], *out = argv[optind + 1];
-	ct_csv t;
-	ct_code code = ct_csv_read(in, sep, &t);
+	ct_table t;
+	ct_code code = ct_table_read(in, sep, &t);
 	if (code)
 		ct_exit(code);
 	json_t *vista = NULL;
 	int id = -1;
-	if (folds && !(code = ct_csv_need(&t, in, idcol, &id)))
+	if (folds && !(code = ct_table_need(&t, in, idcol, &id)))
 		code = folds_map(folds, fold, &t, id, &vista);
 	if (code == CT_OK)
 		code = write_table(&t, vista, id, out);
 	json_decref(vista);
-	ct_csv_free(&t);
+	ct_table_free(&t);
 	ct_exit(code);
 }

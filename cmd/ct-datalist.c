@@ -1,6 +1,6 @@
 /* ct-datalist: a MONAI-style datalist.json from an MSD dataset.json or from a table. */
 #include "cli.h"
-#include "csv.h"
+#include "table.h"
 #include "datalist.h"
 #include "fs.h"
 #include "log.h"
@@ -130,7 +130,7 @@ static ct_code add_task(ct_datalist *d, const char *taskdir, const char *base)
 }
 
 /* PATTERN with {COL} replaced by the row's values; malloc'd, NULL on a bad pattern. */
-static char *expand(const char *pat, const ct_csv *t, const ct_csv_row *r, const char *where)
+static char *expand(const char *pat, const ct_table *t, const ct_csv_row *r, const char *where)
 {
 	size_t cap = strlen(pat) + 1, n = 0;
 	for (size_t i = 0; i < r->n; i++)
@@ -144,7 +144,7 @@ static char *expand(const char *pat, const ct_csv *t, const ct_csv_row *r, const
 		}
 		char col[256];
 		snprintf(col, sizeof col, "%.*s", (int)(close - p - 1), p + 1);
-		int i = ct_csv_column(t, col);
+		int i = ct_table_column(t, col);
 		if (i < 0) {
 			ct_fail(CT_EDATA, "%s: pattern '%s' names no column '%s'", where, pat, col);
 			free(out);
@@ -158,7 +158,7 @@ static char *expand(const char *pat, const ct_csv *t, const ct_csv_row *r, const
 	return out;
 }
 
-static ct_code table_item(const ct_csv *t, const ct_csv_row *r, const table_opts *o, const char *base,
+static ct_code table_item(const ct_table *t, const ct_csv_row *r, const table_opts *o, const char *base,
                           const char *where, json_t **item)
 {
 	char *img = expand(o->image, t, r, where), *lab = o->label ? expand(o->label, t, r, where) : NULL;
@@ -171,15 +171,15 @@ static ct_code table_item(const ct_csv *t, const ct_csv_row *r, const table_opts
 		if (lab)
 			json_object_set_new(*item, "label", json_string(lab));
 		for (int k = 0; k < o->nextra; k++)
-			json_object_set_new(*item, o->extra[k], json_string(r->field[ct_csv_column(t, o->extra[k])]));
+			json_object_set_new(*item, o->extra[k], json_string(r->field[ct_table_column(t, o->extra[k])]));
 		if (o->int_label) {
-			const char *v = r->field[ct_csv_column(t, o->int_label)];
+			const char *v = r->field[ct_table_column(t, o->int_label)];
 			char *end;
 			errno = 0;
 			long long x = strtoll(v, &end, 10);
 			if (errno || end == v || *end) {
 				json_decref(*item);
-				c = ct_fail(CT_EDATA, "%s:%d: label '%s' is not an integer", where, r->line, v);
+				c = ct_fail(CT_EDATA, "%s:%ld: label '%s' is not an integer", where, r->line, v);
 			} else
 				json_object_set_new(*item, "label", json_integer(x));
 		}
@@ -191,15 +191,15 @@ static ct_code table_item(const ct_csv *t, const ct_csv_row *r, const table_opts
 
 static ct_code add_table(ct_datalist *d, const char *path, const table_opts *o, const char *base)
 {
-	ct_csv t;
-	ct_code c = ct_csv_read(path, 0, &t);
+	ct_table t;
+	ct_code c = ct_table_read(path, 0, &t);
 	if (c)
 		return c;
 	int split, dummy;
-	if (!(c = ct_csv_need(&t, path, o->split_col, &split)) && o->int_label)
-		c = ct_csv_need(&t, path, o->int_label, &dummy);
+	if (!(c = ct_table_need(&t, path, o->split_col, &split)) && o->int_label)
+		c = ct_table_need(&t, path, o->int_label, &dummy);
 	for (int k = 0; c == CT_OK && k < o->nextra; k++)
-		c = ct_csv_need(&t, path, o->extra[k], &dummy);
+		c = ct_table_need(&t, path, o->extra[k], &dummy);
 	size_t skipped = 0;
 	for (size_t i = 1; c == CT_OK && i < t.n; i++) {
 		const char *section = ct_datalist_section(t.row[i].field[split]);
@@ -211,7 +211,7 @@ static ct_code add_table(ct_datalist *d, const char *path, const table_opts *o, 
 	}
 	if (c == CT_OK && skipped)
 		ct_info("%s: %zu rows without a train/val/test split left out", path, skipped);
-	ct_csv_free(&t);
+	ct_table_free(&t);
 	return c;
 }
 

@@ -36,7 +36,7 @@ PY
 is "$?" 0 "the overlap voxel holds the higher id (liver 5 over spleen 1); last class id 117 present"
 is "$(md5_of "$D/totalseg/s0002/ct.nii.gz")" "$(md5_of "$D/.unpacked/totalseg-8367088/s0002/ct.nii.gz")" "ct.nii.gz is the archive's"
 is "$(head -c 3 "$D/totalseg/meta.csv" | od -An -tx1 | tr -d ' ')" "696d61" "meta.csv: no BOM (starts 'ima')"
-is "$(sed -n 2p "$D/totalseg/meta.csv")" "s0001,51,f,A,ct abdomen,train,Siemens,Somatom, 120,none," "meta.csv: ',' for ';', no CR, fields kept"
+is "$(sed -n 2p "$D/totalseg/meta.csv")" 's0001,51,f,A,ct abdomen,train,Siemens,Somatom,120,none,"liver; left, ""seg"""' "meta.csv: , for ;, no CR, a quoted field kept (quoted again for its comma)"
 is "$(grep -c . "$D/totalseg/meta.csv")" 5 "meta.csv: header and 4 rows"
 is "$(ls "$D/.archives/" | grep -c zip)" 0 "the zip is dropped after unpacking (KEEP_ARCHIVES=0)"
 
@@ -63,7 +63,7 @@ cat > "$T/folds.json" <<'JSON'
  "testing": [{"image": "s0004/ct.nii.gz", "label": "s0004/label.nii.gz"}]}
 JSON
 ok "TOTALSEG_FOLDS given: rebuilt" mk downstream-totalseg TOTALSEG_FOLDS="$T/folds.json"
-is "$(cut -d, -f1,12 "$D/totalseg/meta.csv" | tr '\n' ' ')" "image_id,vista_split s0001,val s0002,train s0003,train s0004,test " "meta.csv gains vista_split (fold 0 = val)"
+is "$("$PYTHON" -c 'import csv,sys; print(" ".join(r[0] + "," + r[-1] for r in csv.reader(open(sys.argv[1]))))' "$D/totalseg/meta.csv") " "image_id,vista_split s0001,val s0002,train s0003,train s0004,test " "meta.csv gains vista_split (fold 0 = val)"
 is "$(splits "$D/totalseg/datalist.json")" "training:s0002,s0003 validation:s0001 testing:s0004" "datalist.json by vista_split"
 
 # The small record: cases at the archive's root; pinned md5 wrong first, then right.

@@ -1,7 +1,7 @@
 /* Unit tests of the downstream parsers: lib/csv (BOM, CRLF, quotes, guessed delimiter, ragged
  * rows), lib/npy (headers, dtypes, sign extension, truncation), lib/pin (placeholders),
  * lib/datalist (split names), lib/unpack (macOS metadata names). */
-#include "csv.h"
+#include "table.h"
 #include "datalist.h"
 #include "fs.h"
 #include "npy.h"
@@ -28,19 +28,19 @@ static size_t npy(unsigned char *buf, const char *dict, const void *data, size_t
 static void csv_tests(void)
 {
 	const char text[] = "\xEF\xBB\xBFimage_id;split;note\r\ns1;train;\"a;b \"\"q\"\"\"\r\n\r\ns2;val;\"two\r\nlines\"\r\n";
-	ct_csv t;
-	CHECK(ct_csv_parse(text, sizeof text - 1, 0, "t", &t) == CT_OK, "a ';' table with BOM, CRLF and quotes parses");
+	ct_table t;
+	CHECK(ct_table_parse(text, sizeof text - 1, 0, "t", &t) == CT_OK, "a ';' table with BOM, CRLF and quotes parses");
 	CHECK(t.sep == ';' && t.n == 3, "delimiter guessed ';', blank line skipped (%zu rows)", t.n);
 	CHECK(!strcmp(t.row[0].field[0], "image_id"), "the BOM is not part of the first name");
 	CHECK(!strcmp(t.row[1].field[2], "a;b \"q\""), "quoted delimiter and doubled quotes");
 	CHECK(!strcmp(t.row[2].field[2], "two\nlines"), "a quoted line break becomes LF");
-	CHECK(ct_csv_column(&t, "split") == 1 && ct_csv_column(&t, "nope") == -1, "columns by name");
-	ct_csv_free(&t);
-	CHECK(ct_csv_parse("a,b\n1,2,3\n", 10, 0, "r", &t) == CT_EDATA && strstr(ct_errmsg(), "r:2"), "a ragged row is refused with its line");
+	CHECK(ct_table_column(&t, "split") == 1 && ct_table_column(&t, "nope") == -1, "columns by name");
+	ct_table_free(&t);
+	CHECK(ct_table_parse("a,b\n1,2,3\n", 10, 0, "r", &t) == CT_EDATA && strstr(ct_errmsg(), "r:2"), "a ragged row is refused with its line");
 	const char tsv[] = "a\tb\tc,d\n1\t2\t3\n";
-	CHECK(ct_csv_parse(tsv, strlen(tsv), 0, "g", &t) == CT_OK && t.sep == '\t' && t.row[1].n == 3, "tab guessed when tabs win");
-	ct_csv_free(&t);
-	CHECK(ct_csv_parse("a,\"b\n", 5, 0, "q", &t) == CT_EDATA, "an unterminated quote is refused");
+	CHECK(ct_table_parse(tsv, strlen(tsv), 0, "g", &t) == CT_OK && t.sep == '\t' && t.row[1].n == 3, "tab guessed when tabs win");
+	ct_table_free(&t);
+	CHECK(ct_table_parse("a,\"b\n", 5, 0, "q", &t) == CT_EDATA, "an unterminated quote is refused");
 }
 
 static void npy_tests(void)
