@@ -2,6 +2,7 @@
 #include "dirswap.h"
 #include "fs.h"
 
+#include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -24,6 +25,14 @@ void ct_remove_tree(const char *dir)
 /* Rename src onto dir; an existing dir is moved aside first and removed after. */
 ct_code ct_dir_publish(const char *src, const char *dir)
 {
+	/* Every file in src on disk before its name becomes final: one syncfs of the file system
+	 * beats an fsync per file of a 145k-entry archive. */
+	int fd = open(src, O_RDONLY | O_DIRECTORY);
+	int synced = fd >= 0 && syncfs(fd) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (!synced)
+		return ct_fail_errno(CT_EIO, "%s: cannot flush to disk", src);
 	struct stat st;
 	char *old = NULL;
 	if (lstat(dir, &st) == 0) {
