@@ -40,13 +40,16 @@ ct_code ct_atomic_open(ct_atomic *a, const char *path)
 		return c;
 	}
 	fchmod(a->fd, 0644);
+	a->f = fdopen(a->fd, "w");
+	if (!a->f) {
+		ct_atomic_abort(a);
+		return ct_fail(CT_ENOMEM, "%s: out of memory", path);
+	}
 	return CT_OK;
 }
 
 FILE *ct_atomic_stream(ct_atomic *a)
 {
-	if (!a->f)
-		a->f = fdopen(a->fd, "w");
 	return a->f;
 }
 

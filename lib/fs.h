@@ -17,13 +17,13 @@
 
 typedef struct {
 	int fd;
-	FILE *f;      /* set by ct_atomic_stream() */
+	FILE *f;      /* a stdio stream on fd; use one or the other */
 	char *tmp;    /* temporary path */
 	char *final;  /* final path */
 } ct_atomic;
 
 ct_code ct_atomic_open(ct_atomic *a, const char *path);
-/* A stdio stream on the temporary file (created once). NULL only when out of memory. */
+/* The stdio stream on the temporary file (a->f), never NULL after a successful open. */
 FILE *ct_atomic_stream(ct_atomic *a);
 ct_code ct_atomic_commit(ct_atomic *a);
 void ct_atomic_abort(ct_atomic *a);
