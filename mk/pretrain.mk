@@ -16,6 +16,7 @@
 P := $(DATA)/pretrain
 CTFM_COMMIT  := f58c89a75ff0270ba6e339027e40bf04a221735d
 CTFM_MANIFEST_URL = $(GITHUB_RAW_URL)/project-lighter/CT-FM/$(CTFM_COMMIT)/notebooks/data-download/manifest.txt
+CTFM_MANIFEST_PIN ?= $(firstword $(file <$(TOP)/checksums/ct-fm-manifest.gitblob))
 MANIFEST     ?= $(P)/ct-fm-manifest.txt
 override MANIFEST := $(abspath $(MANIFEST))
 GCS_ENDPOINT ?= https://storage.googleapis.com
@@ -67,7 +68,7 @@ pretrain-index: | $(BIN)/ct-index
 # The default manifest is CT-FM's own, verified by its git blob id.
 $(P)/ct-fm-manifest.txt: | $(BIN)/ct-fetch
 	@mkdir -p $(@D)
-	$(BIN)/ct-fetch --url $(CTFM_MANIFEST_URL) --sha1-gitblob $(firstword $(file <$(TOP)/checksums/ct-fm-manifest.gitblob)) $@
+	$(BIN)/ct-fetch --url $(CTFM_MANIFEST_URL) --sha1-gitblob $(CTFM_MANIFEST_PIN) $@
 
 $(PLAN).mk $(PLAN).tsv &: $(MANIFEST) $(PLAN).manifest | $(BIN)/ct-plan
 	$(BIN)/ct-plan $(if $(LIMIT),--limit $(LIMIT)) $(if $(SHARD),--shard $(SHARD)) --tsv $(PLAN).tsv -o $(PLAN).mk $(MANIFEST)
