@@ -219,3 +219,18 @@ char *ct_pathf(const char *fmt, ...)
 	va_end(ap);
 	return n < 0 ? NULL : p;
 }
+
+ct_code ct_write_all(int fd, const void *buf, size_t len, const char *path)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return ct_fail_errno(CT_EIO, "%s: write failed", path);
+		p += w;
+		len -= (size_t)w;
+	}
+	return CT_OK;
+}

@@ -46,4 +46,7 @@ char *ct_path_join(const char *dir, const char *name);
 /* A path built printf-style, malloc'd (NULL when out of memory). */
 char *ct_pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Every byte of buf to fd (short writes and EINTR retried); path names fd in the message. */
+ct_code ct_write_all(int fd, const void *buf, size_t len, const char *path);
+
 #endif

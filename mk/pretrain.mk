@@ -83,7 +83,7 @@ $(RECORDS): $(P)/records/%.tsv: $(P)/dicom/%/.verified | $(BIN)/ct-sort $(BIN)/c
 	  --list $(<D)/.sort-list.tsv $(<D) \
 	  '$(P)/scans/$(CT_COLL.$*)/%PatientID/%StudyInstanceUID/%SeriesInstanceUID/%SOPInstanceUID.dcm' \
 	  && sh $(TOP)/mk/scandir.sh $(<D)/.sort-list.tsv $(<D)/.scandir"
-	$(STEP) convert $* $(<D)/.scandir 'd=$$(cat $(<D)/.scandir) && mkdir -p $(@D) && $(BIN)/ct-convert "$$d" "$$d/scan.nrrd" \
+	$(STEP) convert $* $(<D)/.scandir 'mkdir -p $(@D) && d=$$(cat $(<D)/.scandir) && $(BIN)/ct-convert "$$d" "$$d/scan.nrrd" \
 	  --meta $@.meta $(if $(filter drop,$(KEEP_DICOM)),&& sh $(TOP)/mk/drop-dicom.sh $(<D)) && mv $@.meta $@'
 	@[ ! -e $@ ] || $(BIN)/ct-status --done $* --total $(SCAN_COUNT) --before $(DONE_BEFORE) $(P)
 

@@ -97,6 +97,7 @@ slurm_start_or_bail() {
 slurm_and_mirror_or_bail() {
 	. "$TESTS/mirror.sh"
 	. "$TESTS/idc.sh"
+	. "$TESTS/ct.sh"
 	mirror_start || { echo "Bail out! the local S3 mirror did not start"; exit 1; }
 	slurm_start_or_bail
 }
@@ -157,13 +158,13 @@ slurm_array_tasks() {
 	scontrol -o show job "$1" | sed -nE 's/.*ArrayTaskId=([0-9]+) .*/\1/p' | sort -n
 }
 
-# The pre-training tests' series (needs mirror.sh and idc.sh): a small generated CT series
+# The pre-training tests' series (needs mirror.sh, idc.sh and ct.sh): a small generated CT series
 # (64x64x20, its voxels fixed by NAME), its UUID idc_uuid slurm/NAME.
 #   slurm_series_put NAME BUCKET    # generate it once and seed it into the mirror, as IDC lays it out
 #   slurm_series_line NAME BUCKET   # its manifest line
 slurm_series_put() {
 	local src=$T/series/$1
-	[ -d "$src" ] || gen_ct "$src" --rows 64 --cols 64 --slices 20 --seed "$(printf '%s' "$1" | cksum | cut -c1-6)" \
+	[ -d "$src" ] || gen "$src" --rows 64 --cols 64 --slices 20 --seed "$(printf '%s' "$1" | cksum | cut -c1-6)" \
 		--patient-id "SLURM-$1" || return 1
 	idc_put_series "$2" "$(idc_uuid "slurm/$1")" "$src"
 }
