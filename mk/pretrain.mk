@@ -56,10 +56,10 @@ STEP = @sh $(TOP)/mk/step.sh $(P) '$(KEEP_GOING)'
 .PHONY: $(PRETRAIN_GOALS)
 pretrain-plan: $(PLAN).mk
 pretrain-data: $(if $(SHARD),pretrain-shard,$(P)/scan_list.pkl)
-# Under make -k a failed scan's steps "succeed" (see step): fail here, so a shard (a Slurm task)
+# Under make -k a failed scan's steps "succeed" (mk/step.sh): fail here, so a shard (a Slurm task)
 # that did not finish every scan of its plan says so by its exit status.
 pretrain-shard: $(RECORDS)
-	@left=$$(tail -n +2 $(PLAN).tsv | cut -f1 | while read -r s; do [ -e $(P)/records/$$s.tsv ] || echo "$$s"; done | wc -l); \
+	@left=$$(sh $(TOP)/mk/plan-left.sh $(PLAN).tsv $(P)); \
 	if [ "$$left" -gt 0 ]; then echo "ctmake: $(SELECTION): $$left scans not done (why: $(P)/failed/)" >&2; exit 1; fi
 	$(if $(SHARD),@echo "ctmake: shard $(SHARD) done (once every shard is: make pretrain-index)")
 pretrain-index: | $(BIN)/ct-index

@@ -38,22 +38,14 @@ job_script() { # job_script FILE COMMAND: a batch script running COMMAND
 job_script "$dir/shard.sh" "exec $make_cmd -k -j\"\${SLURM_CPUS_PER_TASK:-\${SLURM_CPUS_ON_NODE:-1}}\" pretrain-shard SHARD=\"\$SLURM_ARRAY_TASK_ID/$shards\"$vars"
 job_script "$dir/index.sh" "exec $make_cmd pretrain-index$vars"
 
-# The shards with a scan not done yet: all of them on a first run; after failures or
-# preemption, just those. A scan is done when it has its record (pretrain.mk: records/<uuid>.tsv).
-unfinished() { # unfinished PLAN.tsv
-	local scan _
-	while IFS=$'\t' read -r scan _; do
-		[ -e "$data/pretrain/records/$scan.tsv" ] || return 0
-	done < <(tail -n +2 "$1")
-	return 1
-}
-# The array's tasks as ranges (1-40,45,47-60): a number per task would not scale to many shards.
+# The array's tasks: the shards with a scan not done yet (all of them on a first run; after
+# failures or preemption, just those), as ranges (1-40,45,47-60), which scale to many shards.
 tasks="" ntasks=0 first=0 last=0
 add_run() { [ "$first" -eq 0 ] || tasks=$tasks${tasks:+,}$first$([ "$last" -eq "$first" ] || echo "-$last"); }
 for i in $(seq 1 "$shards"); do
 	plan=$(printf "$shard_plan" "$i")
 	[ -r "$plan" ] || { echo "ctmake: $plan: missing (the plans are written before submission)" >&2; exit 1; }
-	unfinished "$plan" || continue
+	[ "$(sh "$top/mk/plan-left.sh" "$plan" "$data/pretrain")" -gt 0 ] || continue
 	ntasks=$((ntasks + 1))
 	if [ "$first" -gt 0 ] && [ "$i" -eq $((last + 1)) ]; then last=$i; else add_run; first=$i last=$i; fi
 done
