@@ -83,23 +83,44 @@ static void put_collection(FILE *f, const char *c)
 		fputc(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *c) ? *c : '_', f);
 }
 
-static int selected(const options *o, const ct_scan *s, long index)
+/* A manifest and which of its scans the options select (computed once: a shard costs an MD5). */
+typedef struct {
+	const options *o;
+	const ct_manifest *m;
+	unsigned char *keep;
+	size_t chosen;
+	char what[64];          /* " (first N) (shard I/N)" */
+} plan;
+
+static ct_code select_scans(plan *p)
 {
-	if (o->limit >= 0 && index >= o->limit)
-		return 0;
-	return !o->shard_n || ct_scan_shard(s->uuid, o->shard_n) == o->shard_i;
+	const options *o = p->o;
+	p->keep = calloc(p->m->n + 1, 1);
+	if (!p->keep)
+		return ct_fail(CT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < p->m->n; i++) {
+		int in = o->limit < 0 || (long)i < o->limit;
+		p->keep[i] = in && (!o->shard_n || ct_scan_shard(p->m->scan[i].uuid, o->shard_n) == o->shard_i);
+		p->chosen += p->keep[i];
+	}
+	if (o->limit >= 0)
+		snprintf(p->what, sizeof p->what, " (first %ld)", o->limit);
+	if (o->shard_n)
+		snprintf(p->what + strlen(p->what), sizeof p->what - strlen(p->what), " (shard %u/%u)",
+		         o->shard_i, o->shard_n);
+	return CT_OK;
 }
 
-static void write_mk(FILE *f, const options *o, const ct_manifest *m, const char *sel)
+static void write_mk(FILE *f, const plan *p)
 {
-	fprintf(f, "# ct-plan: scans of %s%s; generated, do not edit\nCT_SCANS :=", o->manifest, sel);
-	for (size_t i = 0; i < m->n; i++)
-		if (selected(o, &m->scan[i], (long)i))
-			fprintf(f, " \\\n  %s", m->scan[i].uuid);
+	fprintf(f, "# ct-plan: scans of %s%s; generated, do not edit\nCT_SCANS :=", p->o->manifest, p->what);
+	for (size_t i = 0; i < p->m->n; i++)
+		if (p->keep[i])
+			fprintf(f, " \\\n  %s", p->m->scan[i].uuid);
 	fputc('\n', f);
-	for (size_t i = 0; i < m->n; i++) {
-		const ct_scan *s = &m->scan[i];
-		if (!selected(o, s, (long)i))
+	for (size_t i = 0; i < p->m->n; i++) {
+		const ct_scan *s = &p->m->scan[i];
+		if (!p->keep[i])
 			continue;
 		fprintf(f, "CT_URL.%s := %s://%s/%s/\nCT_COLL.%s := ", s->uuid, s->scheme, s->bucket, s->uuid, s->uuid);
 		put_collection(f, s->collection);
@@ -107,13 +128,12 @@ static void write_mk(FILE *f, const options *o, const ct_manifest *m, const char
 	}
 }
 
-
-static void write_tsv(FILE *f, const options *o, const ct_manifest *m)
+static void write_tsv(FILE *f, const plan *p)
 {
 	fputs("scan\turl\tcollection_id\tPatientID\tSeriesInstanceUID\n", f);
-	for (size_t i = 0; i < m->n; i++) {
-		const ct_scan *s = &m->scan[i];
-		if (!selected(o, s, (long)i))
+	for (size_t i = 0; i < p->m->n; i++) {
+		const ct_scan *s = &p->m->scan[i];
+		if (!p->keep[i])
 			continue;
 		fprintf(f, "%s\t%s://%s/%s/\t", s->uuid, s->scheme, s->bucket, s->uuid);
 		put_collection(f, s->collection);
@@ -125,26 +145,19 @@ static void write_tsv(FILE *f, const options *o, const ct_manifest *m)
 	}
 }
 
-typedef void (*writer)(FILE *, const options *, const ct_manifest *, const char *);
-
-static ct_code write_to(const char *path, writer w, const options *o, const ct_manifest *m, const char *sel)
+/* Write with w to path (atomically), or to standard output when path is NULL. */
+static ct_code write_to(const char *path, void (*w)(FILE *, const plan *), const plan *p)
 {
 	if (!path) {
-		w(stdout, o, m, sel);
+		w(stdout, p);
 		return fflush(stdout) ? ct_fail_errno(CT_EIO, "standard output") : CT_OK;
 	}
 	ct_atomic a;
 	ct_code c = ct_atomic_open(&a, path);
 	if (c)
 		return c;
-	w(ct_atomic_stream(&a), o, m, sel);
+	w(ct_atomic_stream(&a), p);
 	return ct_atomic_commit(&a);
-}
-
-static void write_tsv_w(FILE *f, const options *o, const ct_manifest *m, const char *sel)
-{
-	(void)sel;
-	write_tsv(f, o, m);
 }
 
 int main(int argc, char **argv)
@@ -155,20 +168,16 @@ int main(int argc, char **argv)
 	ct_code c = ct_manifest_read(o.manifest, &m);
 	if (c)
 		ct_exit(c);
-	char sel[64] = "";
-	if (o.limit >= 0)
-		snprintf(sel, sizeof sel, " (first %ld)", o.limit);
-	if (o.shard_n)
-		snprintf(sel + strlen(sel), sizeof sel - strlen(sel), " (shard %u/%u)", o.shard_i, o.shard_n);
-	size_t chosen = 0;
-	for (size_t i = 0; i < m.n; i++)
-		chosen += selected(&o, &m.scan[i], (long)i);
-	c = write_to(o.out, write_mk, &o, &m, sel);
+	plan p = {.o = &o, .m = &m};
+	c = select_scans(&p);
+	if (!c)
+		c = write_to(o.out, write_mk, &p);
 	if (!c && o.tsv)
-		c = write_to(o.tsv, write_tsv_w, &o, &m, sel);
+		c = write_to(o.tsv, write_tsv, &p);
 	if (!c)
 		ct_info("%zu series in %s (%zu repeats dropped), %zu planned%s", m.n, o.manifest,
-		        m.duplicates, chosen, sel);
+		        m.duplicates, p.chosen, p.what);
+	free(p.keep);
 	ct_manifest_free(&m);
 	ct_exit(c);
 }

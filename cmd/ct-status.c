@@ -17,7 +17,7 @@
 
 static const char usage[] =
 "usage: ct-status DATA\n"
-"       ct-status --done UUID --total N [--before M] DIR\n"
+"       ct-status --done UUID --total N [--before M] [--run NAME] DIR\n"
 "\n"
 "The first form prints how far each dataset under DATA is: for the pre-training set, scans\n"
 "done / failed / left of the current plan, bytes fetched, the rate over the last ten minutes\n"
@@ -26,7 +26,10 @@ static const char usage[] =
 "\n"
 "The second form is what the Makefile runs when scan UUID is finished: it adds the scan to\n"
 "DIR/progress.log and prints one line  [done/total] UUID size rate ETA  (done counts M scans\n"
-"finished before this run plus those of this run; the run is named by $CT_RUN).\n"
+"finished before this run plus those of this run). Runs are told apart by $CT_RUN; --run NAME\n"
+"(the selection, e.g. a shard) keeps the counters of concurrent runs (shards sharing DIR)\n"
+"apart. Progress is advisory: when DIR/.progress-NAME cannot be locked or written (a file\n"
+"system without flock) it warns and exits 0, so a finished scan never fails for it.\n"
 "\n"
 "Exit status: 0, 1 when DATA cannot be read, 2 usage.\n";
 
@@ -68,13 +71,17 @@ typedef struct {
 	unsigned long long bytes;
 } run_counters;
 
-static ct_code tick(const char *dir, const char *uuid, long total, long before)
+static ct_code tick(const char *dir, const char *name, const char *uuid, long total, long before)
 {
 	char path[4096];
-	snprintf(path, sizeof path, "%.4000s/.progress", dir);
+	snprintf(path, sizeof path, "%.3000s/.progress-%.900s", dir, name);
 	int fd = open(path, O_RDWR | O_CREAT, 0644);
-	if (fd < 0 || flock(fd, LOCK_EX))
-		return ct_fail_errno(CT_EIO, "%s: cannot lock", path);
+	if (fd < 0 || flock(fd, LOCK_EX)) {
+		ct_code c = ct_fail_errno(CT_EIO, "%s: cannot lock", path);
+		if (fd >= 0)
+			close(fd);
+		return c;
+	}
 	const char *run = getenv("CT_RUN") ? getenv("CT_RUN") : "unnamed";
 	run_counters rc = {0};
 	char buf[256] = "";
@@ -90,8 +97,11 @@ static ct_code tick(const char *dir, const char *uuid, long total, long before)
 	rc.done++;
 	rc.bytes += b;
 	int len = snprintf(buf, sizeof buf, "%s %.3f %lu %llu\n", rc.run, rc.start, rc.done, rc.bytes);
-	if (ftruncate(fd, 0) || pwrite(fd, buf, (size_t)len, 0) != len)
-		return ct_fail_errno(CT_EIO, "%s: cannot write", path);
+	if (ftruncate(fd, 0) || pwrite(fd, buf, (size_t)len, 0) != len) {
+		ct_code c = ct_fail_errno(CT_EIO, "%s: cannot write", path);
+		close(fd);
+		return c;
+	}
 	snprintf(path, sizeof path, "%.4000s/progress.log", dir);
 	FILE *log = fopen(path, "a");
 	if (log) {
@@ -217,8 +227,8 @@ int main(int argc, char **argv)
 	ct_cli_start(argc, argv, "ct-status", usage);
 	static const struct option longopts[] = {
 		{"done", required_argument, 0, 'd'}, {"total", required_argument, 0, 't'},
-		{"before", required_argument, 0, 'b'}, {0, 0, 0, 0}};
-	const char *uuid = NULL;
+		{"before", required_argument, 0, 'b'}, {"run", required_argument, 0, 'r'}, {0, 0, 0, 0}};
+	const char *uuid = NULL, *run = "all";
 	long total = -1, before = 0;
 	int o;
 	while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -226,6 +236,7 @@ int main(int argc, char **argv)
 		case 'd': uuid = optarg; break;
 		case 't': total = ct_cli_long("--total", optarg, 0, 1L << 40); break;
 		case 'b': before = ct_cli_long("--before", optarg, 0, 1L << 40); break;
+		case 'r': run = optarg; break;
 		default: ct_usage_error("unknown option");
 		}
 	}
@@ -234,7 +245,9 @@ int main(int argc, char **argv)
 	if (uuid) {
 		if (total < 0)
 			ct_usage_error("--done needs --total");
-		ct_exit(tick(argv[optind], uuid, total, before));
+		if (tick(argv[optind], run, uuid, total, before))
+			ct_warn("no progress line: %s", ct_errmsg());
+		ct_exit(CT_OK);
 	}
 	struct stat st;
 	if (stat(argv[optind], &st) || !S_ISDIR(st.st_mode))

@@ -40,8 +40,8 @@ $(if $(SHARD),,$(call remember,$(P)/.selection,$(SELECTION) $(MANIFEST)))
 -include $(PLAN).mk
 RECORDS := $(CT_SCANS:%=$(P)/records/%.tsv)
 VERIFIED := $(CT_SCANS:%=$(P)/dicom/%/.verified)
-# For the progress lines: how many scans were done before this run started.
-DONE_BEFORE := $(words $(wildcard $(P)/records/*.tsv))
+# For the progress lines: how many of this selection's scans were done before this run started.
+DONE_BEFORE := $(words $(filter $(RECORDS),$(wildcard $(P)/records/*.tsv)))
 SCAN_COUNT  := $(words $(CT_SCANS))
 endif
 
@@ -86,7 +86,7 @@ $(RECORDS): $(P)/records/%.tsv: $(P)/dicom/%/.verified | $(BIN)/ct-sort $(BIN)/c
 	  && sh $(TOP)/mk/scandir.sh $(<D)/.sort-list.tsv $(<D)/.scandir"
 	$(STEP) convert $* $(<D)/.scandir 'mkdir -p $(@D) && d=$$(cat $(<D)/.scandir) && $(BIN)/ct-convert "$$d" "$$d/scan.nrrd" \
 	  --meta $@.meta $(if $(filter drop,$(KEEP_DICOM)),&& sh $(TOP)/mk/drop-dicom.sh $(<D)) && mv $@.meta $@'
-	@[ ! -e $@ ] || $(BIN)/ct-status --done $* --total $(SCAN_COUNT) --before $(DONE_BEFORE) $(P)
+	@[ ! -e $@ ] || $(BIN)/ct-status --done $* --run $(SELECTION) --total $(SCAN_COUNT) --before $(DONE_BEFORE) $(P)
 
 # The index is written even when some scans failed (ct-index then exits 1): keep it.
 .PRECIOUS: $(P)/scan_list.pkl
