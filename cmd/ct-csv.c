@@ -66,10 +66,6 @@ static ct_code write_table(const ct_table *t, json_t *vista, int id, const char 
 	if (c)
 		return c;
 	FILE *f = ct_atomic_stream(&a);
-	if (!f) {
-		ct_atomic_abort(&a);
-		return ct_fail(CT_ENOMEM, "%s: out of memory", out);
-	}
 	for (size_t i = 0; i < t->n; i++) {
 		const ct_csv_row *r = &t->row[i];
 		if (!vista) {

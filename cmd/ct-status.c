@@ -141,8 +141,9 @@ static void log_rates(const char *dir, double *rate_bytes, double *rate_scans)
 		bytes += strtoull(tab + 1, NULL, 10);
 	}
 	free(buf);
-	double span = now() - first;
-	if (scans && span > 1) {
+	/* A burst of scans within a second still has a rate: count at least one second. */
+	double span = now() - first < 1 ? 1 : now() - first;
+	if (scans) {
 		*rate_bytes = bytes / span;
 		*rate_scans = scans / span;
 	}

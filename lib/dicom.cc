@@ -14,9 +14,12 @@ extern "C" {
 #include <gdcmStringFilter.h>
 #include <gdcmTrace.h>
 
+#include <csetjmp>
+#include <csignal>
 #include <cstdlib>
 #include <sys/stat.h>
 #include <cstring>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -32,14 +35,42 @@ static gdcm::Tag to_tag(uint32_t tag)
 	return gdcm::Tag((uint16_t)(tag >> 16), (uint16_t)(tag & 0xffff));
 }
 
-static const char *tag_name(uint32_t tag, char *buf, size_t cap)
+
+// Debian's GDCM keeps its assertions: some malformed files make it call abort(). A thread
+// inside GDCM sets `guard`; the SIGABRT handler then jumps back to it, and the file counts as
+// unreadable instead of taking the process down (glibc's abort() releases its lock before
+// raising, so leaving the handler by a jump is safe). What GDCM allocated for that file is
+// lost: a small leak on a rare path, preferred to losing a whole run.
+static thread_local sigjmp_buf *guard;
+static std::mutex abandoned_lock;
+static void *abandoned[4096]; // kept reachable (no destructor runs at exit): no leak reports
+static size_t abandoned_count;
+
+static void abandon(void *p)
 {
-	snprintf(buf, cap, "(%04X,%04X) %s", tag >> 16, tag & 0xffff, ct_dicom_keyword_of(tag));
-	return buf;
+	std::lock_guard<std::mutex> hold(abandoned_lock);
+	if (abandoned_count < sizeof abandoned / sizeof *abandoned)
+		abandoned[abandoned_count++] = p;
+}
+
+static void on_abort(int sig)
+{
+	if (guard)
+		siglongjmp(*guard, 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 extern "C" void ct_dicom_init(void)
 {
+	static bool done;
+	if (!done) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_abort;
+		sigaction(SIGABRT, &sa, nullptr);
+		done = true;
+	}
 	// Our messages name the file and the tag; GDCM's own notes on stderr would only add noise.
 	gdcm::Trace::SetWarning(false);
 	gdcm::Trace::SetDebug(false);
@@ -88,12 +119,20 @@ static ct_dicom *read_header(const char *path, bool skip)
 	d->reader.SetFileName(path);
 	const gdcm::Tag pixels(0x7fe0, 0x0010);
 	bool ok = false;
+	sigjmp_buf here;
+	if (sigsetjmp(here, 1)) {
+		guard = nullptr;
+		abandon(d); // GDCM aborted: d is left as it was (see on_abort)
+		return nullptr;
+	}
+	guard = &here;
 	try {
 		ok = skip ? d->reader.ReadUpToTag(pixels, std::set<gdcm::Tag>{pixels})
 		          : d->reader.ReadUpToTag(pixels);
 	} catch (...) {
 		ok = false;
 	}
+	guard = nullptr;
 	if (!ok || d->reader.GetFile().GetDataSet().IsEmpty()) {
 		delete d;
 		return nullptr;
@@ -280,35 +319,15 @@ extern "C" void ct_dicom_stored_values(const void *raw, size_t n, int bits_alloc
 	}
 }
 
-static ct_code why_unreadable(const char *path)
+static ct_code cannot_decode(const char *path, const char *why)
 {
-	char name[80];
-	gdcm::Reader r;
-	r.SetFileName(path);
-	bool ok = false;
-	try {
-		ok = r.Read();
-	} catch (...) {
-	}
-	if (ok && !r.GetFile().GetDataSet().FindDataElement(gdcm::Tag(0x7fe0, 0x0010)))
-		return ct_fail(CT_EDATA, "%s: %s: missing", path,
-		               tag_name(CT_TAG(0x7fe0, 0x0010), name, sizeof name));
-	return ct_fail(CT_EDATA, "%s: %s: cannot be decoded (file truncated or corrupt)", path,
-	               tag_name(CT_TAG(0x7fe0, 0x0010), name, sizeof name));
+	return ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: %s", path, why);
 }
 
-extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t *out)
+// Checks of the decoded frame, then the stored values into out.
+static ct_code take_frame(const char *path, const gdcm::Image &img, const std::vector<char> &buf,
+                          int rows, int cols, int32_t *out)
 {
-	gdcm::ImageReader r;
-	r.SetFileName(path);
-	bool ok = false;
-	try {
-		ok = r.Read();
-	} catch (...) {
-	}
-	if (!ok)
-		return why_unreadable(path);
-	const gdcm::Image &img = r.GetImage();
 	const unsigned *dims = img.GetDimensions();
 	const gdcm::PixelFormat &pf = img.GetPixelFormat();
 	unsigned bits = pf.GetBitsAllocated();
@@ -321,18 +340,52 @@ extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t
 	if ((int)dims[0] != cols || (int)dims[1] != rows)
 		return ct_fail(CT_EDATA, "%s: pixel data is %ux%u, expected %dx%d", path, dims[0],
 		               dims[1], cols, rows);
-	size_t n = (size_t)rows * cols, len = img.GetBufferLength();
-	if (len < n * (bits / 8))
-		return why_unreadable(path);
-	std::vector<char> buf;
-	try {
-		buf.resize(len);
-		ok = img.GetBuffer(buf.data());
-	} catch (...) {
-		ok = false;
-	}
-	if (!ok)
-		return why_unreadable(path);
-	ct_dicom_stored_values(buf.data(), n, (int)bits, pf.GetBitsStored(), pf.GetPixelRepresentation() == 1, out);
+	size_t n = (size_t)rows * cols;
+	if (buf.size() < n * (bits / 8))
+		return cannot_decode(path, "shorter than the frame (file truncated or corrupt)");
+	ct_dicom_stored_values(buf.data(), n, (int)bits, pf.GetBitsStored(),
+	                       pf.GetPixelRepresentation() == 1, out);
 	return CT_OK;
+}
+
+extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t *out)
+{
+	// On the heap, so that a jump back from GDCM's abort() leaves them alone (see on_abort).
+	gdcm::ImageReader *r = new (std::nothrow) gdcm::ImageReader;
+	std::vector<char> *buf = new (std::nothrow) std::vector<char>;
+	if (!r || !buf) {
+		delete r;
+		delete buf;
+		return ct_fail(CT_ENOMEM, "%s: out of memory", path);
+	}
+	sigjmp_buf here;
+	if (sigsetjmp(here, 1)) {
+		guard = nullptr;
+		abandon(r);
+		abandon(buf);
+		return cannot_decode(path, "GDCM gave up on it (an internal assertion failed)");
+	}
+	guard = &here;
+	r->SetFileName(path);
+	bool read = false, got = false;
+	try {
+		read = r->Read();
+		if (read) {
+			buf->resize(r->GetImage().GetBufferLength());
+			got = r->GetImage().GetBuffer(buf->data());
+		}
+	} catch (...) {
+		got = false;
+	}
+	guard = nullptr;
+	ct_code c;
+	if (read && !r->GetFile().GetDataSet().FindDataElement(gdcm::Tag(0x7fe0, 0x0010)))
+		c = cannot_decode(path, "missing");
+	else if (!read || !got)
+		c = cannot_decode(path, "cannot be decoded (file truncated or corrupt)");
+	else
+		c = take_frame(path, r->GetImage(), *buf, rows, cols, out);
+	delete r;
+	delete buf;
+	return c;
 }

@@ -65,21 +65,6 @@ struct fetch {
 
 /* ---- helpers ---- */
 
-static ct_code write_all(int fd, const void *buf, size_t len, const char *path)
-{
-	const char *p = buf;
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return ct_fail_errno(CT_EIO, "%s: write failed", path);
-		p += w;
-		len -= (size_t)w;
-	}
-	return CT_OK;
-}
-
 /* Feed the first n bytes of fd into d (a resumed partial's bytes already on disk). */
 static ct_code hash_prefix(ct_digest *d, int fd, uint64_t n, const char *path)
 {
@@ -225,7 +210,7 @@ static ct_code obj_body(ct_http_req *r, const void *buf, size_t len)
 		discard_partial(o);
 		return ct_fail(CT_EDATA, "more bytes than the listed %" PRIu64, o->size);
 	}
-	ct_code c = write_all(o->fd, buf, len, o->part);
+	ct_code c = ct_write_all(o->fd, buf, len, o->part);
 	if (c)
 		return c;
 	if (o->hashing) {
@@ -711,8 +696,8 @@ static ct_code fetch_prefix(fetch *f, const ct_fetch_opts *opts, const char *buc
 		else
 			c = record_if_complete(f, failed);
 	}
-	if (f->n)
-		summary(f, failed);
+	if (f->http)
+		summary(f, c && !failed ? f->n : failed);
 	ct_s3list_free(&l);
 	return c;
 }

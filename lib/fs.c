@@ -40,13 +40,16 @@ ct_code ct_atomic_open(ct_atomic *a, const char *path)
 		return c;
 	}
 	fchmod(a->fd, 0644);
+	a->f = fdopen(a->fd, "w");
+	if (!a->f) {
+		ct_atomic_abort(a);
+		return ct_fail(CT_ENOMEM, "%s: out of memory", path);
+	}
 	return CT_OK;
 }
 
 FILE *ct_atomic_stream(ct_atomic *a)
 {
-	if (!a->f)
-		a->f = fdopen(a->fd, "w");
 	return a->f;
 }
 
@@ -218,4 +221,19 @@ char *ct_pathf(const char *fmt, ...)
 	int n = vasprintf(&p, fmt, ap);
 	va_end(ap);
 	return n < 0 ? NULL : p;
+}
+
+ct_code ct_write_all(int fd, const void *buf, size_t len, const char *path)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return ct_fail_errno(CT_EIO, "%s: write failed", path);
+		p += w;
+		len -= (size_t)w;
+	}
+	return CT_OK;
 }

@@ -167,10 +167,14 @@ static bool status_ok(long st)
 	return st == 200 || st == 206;
 }
 
+/* The first body byte (or the end of an empty body): the sink sees the headers of an answer
+ * that carries the object; an error page never reaches it. */
 static ct_code begin_body(ct_http_req *r, CURL *e)
 {
 	r->began = true;
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->resp.status);
+	if (!status_ok(r->resp.status))
+		return CT_OK;
 	if (r->resp.status == 200) {
 		curl_off_t len = -1;
 		curl_easy_getinfo(e, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len);
@@ -260,6 +264,7 @@ static ct_code start(ct_http *h, ct_http_req *r)
 	ct_code c = r->sink->prepare(r, &r->offset, if_range, sizeof if_range - 10);
 	if (c) {
 		snprintf(r->why, sizeof r->why, "%s", ct_errmsg());
+		r->sink->abandon(r);
 		return c;
 	}
 	CURL *e = easy_get(h);
@@ -386,6 +391,8 @@ static outcome finish(ct_http *h, ct_http_req *r, CURLcode res)
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &st);
 	curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &ra);
 	outcome out;
+	if (res == CURLE_RANGE_ERROR && st != 200)
+		res = CURLE_OK; /* an error page (or a 416) to a resume: judged by its status below */
 	if (res == CURLE_OK && (status_ok(st) || (st == 416 && r->offset > 0))) {
 		out = judge_body(h, r, e, st);
 	} else if (res == CURLE_RANGE_ERROR && r->offset > 0) {
@@ -477,7 +484,7 @@ ct_code ct_http_run(ct_http *h, ct_http_req *const *reqs, size_t n)
 		int running;
 		curl_multi_perform(h->multi, &running);
 		CURLMsg *m;
-		int left;
+		int left, freed = 0;
 		while ((m = curl_multi_info_read(h->multi, &left))) {
 			if (m->msg != CURLMSG_DONE)
 				continue;
@@ -485,6 +492,7 @@ ct_code ct_http_run(ct_http *h, ct_http_req *const *reqs, size_t n)
 			CURLcode res = m->data.result;
 			curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&r);
 			active--;
+			freed++;
 			if (finish(h, r, res) == WAIT) {
 				waiting[nwait++] = r;
 			} else {
@@ -497,7 +505,8 @@ ct_code ct_http_run(ct_http *h, ct_http_req *const *reqs, size_t n)
 			h->o.tick(h->o.tick_user);
 			last_tick = now;
 		}
-		if (ended < n)
+		/* A freed slot is filled at once; waiting on the sockets first would idle it. */
+		if (ended < n && !(freed && (next < n || nwait)))
 			curl_multi_poll(h->multi, NULL, 0, (int)poll_ms(waiting, nwait, active, now), NULL);
 	}
 	free(waiting);

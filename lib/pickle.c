@@ -43,10 +43,6 @@ ct_code ct_pickle_write_paths(const char *out, const char *const *paths, size_t 
 	if (c)
 		return c;
 	FILE *f = ct_atomic_stream(&a);
-	if (!f) {
-		ct_atomic_abort(&a);
-		return ct_fail(CT_ENOMEM, "%s: out of memory", out);
-	}
 	fputc(PROTO, f);
 	fputc(2, f);
 	fputc(EMPTY_LIST, f);

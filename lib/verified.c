@@ -158,18 +158,7 @@ ct_code ct_journal_append(ct_journal *j, const ct_vfile *files, size_t n)
 	char *buf = lines_of(files, n, true, "");
 	if (!buf)
 		return ct_fail(CT_ENOMEM, "%s: out of memory", j->path);
-	size_t len = strlen(buf), off = 0;
-	ct_code c = CT_OK;
-	while (off < len) {
-		ssize_t w = write(j->fd, buf + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			c = ct_fail_errno(CT_EIO, "%s: write failed", j->path);
-			break;
-		}
-		off += (size_t)w;
-	}
+	ct_code c = ct_write_all(j->fd, buf, strlen(buf), j->path);
 	if (!c && fdatasync(j->fd))
 		c = ct_fail_errno(CT_EIO, "%s: fsync failed", j->path);
 	free(buf);

@@ -16,6 +16,7 @@
 P := $(DATA)/pretrain
 CTFM_COMMIT  := f58c89a75ff0270ba6e339027e40bf04a221735d
 CTFM_MANIFEST_URL = $(GITHUB_RAW_URL)/project-lighter/CT-FM/$(CTFM_COMMIT)/notebooks/data-download/manifest.txt
+CTFM_MANIFEST_PIN ?= $(firstword $(file <$(TOP)/checksums/ct-fm-manifest.gitblob))
 MANIFEST     ?= $(P)/ct-fm-manifest.txt
 override MANIFEST := $(abspath $(MANIFEST))
 GCS_ENDPOINT ?= https://storage.googleapis.com
@@ -55,15 +56,19 @@ STEP = @sh $(TOP)/mk/step.sh $(P) '$(KEEP_GOING)'
 .PHONY: $(PRETRAIN_GOALS)
 pretrain-plan: $(PLAN).mk
 pretrain-data: $(if $(SHARD),pretrain-shard,$(P)/scan_list.pkl)
+# Under make -k a failed scan's steps "succeed" (mk/step.sh): fail here, so a shard (a Slurm task)
+# that did not finish every scan of its plan says so by its exit status.
 pretrain-shard: $(RECORDS)
-	$(if $(SHARD),@echo "ctmake: shard $(SHARD) done; when every shard is, run: make pretrain-index")
+	@left=$$(sh $(TOP)/mk/plan-left.sh $(PLAN).tsv $(P)); \
+	if [ "$$left" -gt 0 ]; then echo "ctmake: $(SELECTION): $$left scans not done (why: $(P)/failed/)" >&2; exit 1; fi
+	$(if $(SHARD),@echo "ctmake: shard $(SHARD) done (once every shard is: make pretrain-index)")
 pretrain-index: | $(BIN)/ct-index
 	$(BIN)/ct-index --plan $(PLAN).tsv $(P)
 
 # The default manifest is CT-FM's own, verified by its git blob id.
 $(P)/ct-fm-manifest.txt: | $(BIN)/ct-fetch
 	@mkdir -p $(@D)
-	$(BIN)/ct-fetch --url $(CTFM_MANIFEST_URL) --sha1-gitblob $(firstword $(file <$(TOP)/checksums/ct-fm-manifest.gitblob)) $@
+	$(BIN)/ct-fetch --url $(CTFM_MANIFEST_URL) --sha1-gitblob $(CTFM_MANIFEST_PIN) $@
 
 $(PLAN).mk $(PLAN).tsv &: $(MANIFEST) $(PLAN).manifest | $(BIN)/ct-plan
 	$(BIN)/ct-plan $(if $(LIMIT),--limit $(LIMIT)) $(if $(SHARD),--shard $(SHARD)) --tsv $(PLAN).tsv -o $(PLAN).mk $(MANIFEST)
@@ -79,7 +84,7 @@ $(RECORDS): $(P)/records/%.tsv: $(P)/dicom/%/.verified | $(BIN)/ct-sort $(BIN)/c
 	  --list $(<D)/.sort-list.tsv $(<D) \
 	  '$(P)/scans/$(CT_COLL.$*)/%PatientID/%StudyInstanceUID/%SeriesInstanceUID/%SOPInstanceUID.dcm' \
 	  && sh $(TOP)/mk/scandir.sh $(<D)/.sort-list.tsv $(<D)/.scandir"
-	$(STEP) convert $* $(<D)/.scandir 'd=$$(cat $(<D)/.scandir) && $(BIN)/ct-convert "$$d" "$$d/scan.nrrd" \
+	$(STEP) convert $* $(<D)/.scandir 'mkdir -p $(@D) && d=$$(cat $(<D)/.scandir) && $(BIN)/ct-convert "$$d" "$$d/scan.nrrd" \
 	  --meta $@.meta $(if $(filter drop,$(KEEP_DICOM)),&& sh $(TOP)/mk/drop-dicom.sh $(<D)) && mv $@.meta $@'
 	@[ ! -e $@ ] || $(BIN)/ct-status --done $* --total $(SCAN_COUNT) --before $(DONE_BEFORE) $(P)
 

@@ -7,6 +7,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 . "$TESTS/mirror.sh"
 . "$TESTS/idc.sh"
+. "$TESTS/ct.sh"
 trap - INT TERM
 DEMO=${DEMO_DATA:-$TOP/data/demo}
 say() { printf '\n== %s\n' "$*"; }
@@ -25,15 +26,15 @@ seed() { # seed NAME BUCKET DIR: one series and its manifest line
 	printf '  %-26s s3://%s/%s/  (%s files)\n' "$1" "$2" "$uuid" "$(ls "$3" | wc -l)"
 }
 seed "pydicom CT5N (real)" idc-open-data /usr/lib/python3/dist-packages/pydicom/data/test_files/dicomdirtests/98892001/CT5N
-gen_ct "$T/asc" --rows 128 --cols 128 --slices 60 --seed 1 --patient-id DEMO-001
+gen "$T/asc" --rows 128 --cols 128 --slices 60 --seed 1 --patient-id DEMO-001 >/dev/null
 seed "128x128x60 ascending" idc-open-data "$T/asc"
-gen_ct "$T/desc" --rows 128 --cols 128 --slices 60 --seed 2 --variant descending --patient-id DEMO-002
+gen "$T/desc" --rows 128 --cols 128 --slices 60 --seed 2 --variant descending --patient-id DEMO-002 >/dev/null
 seed "128x128x60 descending" idc-open-data-two "$T/desc"
-gen_ct "$T/jls" --rows 128 --cols 128 --slices 60 --seed 3 --compress jpegls --patient-id DEMO-003
+gen "$T/jls" --rows 128 --cols 128 --slices 60 --seed 3 --compress jpegls --patient-id DEMO-003 >/dev/null
 seed "128x128x60 JPEG-LS" idc-open-data "$T/jls"
-gen_ct "$T/cr" --rows 96 --cols 96 --slices 70 --seed 4 --variant shuffled --patient-id DEMO-004
+gen "$T/cr" --rows 96 --cols 96 --slices 70 --seed 4 --variant shuffled --patient-id DEMO-004 >/dev/null
 seed "96x96x70 shuffled names" idc-open-data-cr "$T/cr"
-gen_ct "$T/int" --rows 128 --cols 128 --slices 55 --seed 5 --variant intercept --patient-id DEMO-005
+gen "$T/int" --rows 128 --cols 128 --slices 55 --seed 5 --variant intercept --patient-id DEMO-005 >/dev/null
 seed "128x128x55 unsigned+intercept" idc-open-data "$T/int"
 cp "$T/manifest.txt" "$DEMO/manifest.txt"
 

@@ -2,7 +2,6 @@
 #
 #   idc_uuid NAME                          # a stable crdc-style UUID from any name
 #   idc_put_series BUCKET UUID DICOM_DIR   # every file as BUCKET/UUID/<instance uuid>.dcm
-#   gen_ct DIR ARGS...                     # tests/fixtures/gen-ct.py, quietly
 
 idc_uuid() {
 	printf '%s' "$1" | md5sum | sed -E 's/^(.{8})(.{4})(.{4})(.{4})(.{12}).*/\1-\2-\3-\4-\5/'
@@ -15,8 +14,4 @@ idc_put_series() {
 		[ -f "$f" ] && ln "$f" "$stage/$(idc_uuid "$uuid/${f##*/}").dcm"
 	done
 	mirror_seed "$bucket" "$uuid/" "$stage" && rm -rf "$stage"
-}
-
-gen_ct() {
-	"$PYTHON" "$TESTS/fixtures/gen-ct.py" "$@" >/dev/null
 }

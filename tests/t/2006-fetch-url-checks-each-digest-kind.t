@@ -31,6 +31,13 @@ ok "the resumed file is right" cmp "$src" "$T/out/resumed"
 is "$(proxy_sum bytes .)" $((300000 - 123456)) "only the missing bytes were sent"
 
 proxy_reset
+cp "$src" "$T/out/whole.part"
+ok "a whole partial (killed before its rename) is checked and kept" ct-fetch --url "$URL" --sha1 "${right[sha1]}" "$T/out/whole"
+ok "and the result is right" cmp "$src" "$T/out/whole"
+is "$(proxy_sum requests .)" 1 "one request (answered 416)"
+ok "and no object bytes, only a short error page ($(proxy_sum bytes .) bytes)" test "$(proxy_sum bytes .)" -lt 1000
+
+proxy_reset
 head -c 1000 /dev/urandom > "$T/out/junk.part"
 ok "a partial file of other bytes is detected and fetched again" ct-fetch --url "$URL" --md5 "${right[md5]}" "$T/out/junk"
 ok "and the result is right" cmp "$src" "$T/out/junk"

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/ct.sh"
 
-for v in ascending descending shuffled gap duplicate tilt localizer two-series intercept per-slice-rescale slope; do
+for v in ascending descending shuffled gap duplicate tilt sagittal localizer two-series intercept per-slice-rescale slope; do
 	type=short tol=0; [ $v = slope ] && type=float tol=1e-3
 	gen "$T/$v" --variant $v --rows 24 --cols 32 --slices 30 --seed 11
 	pm_convert "$T/$v" "$T/$v.pm.nrrd" $type
