@@ -65,6 +65,24 @@ run() {
 		"$T/time" >> "$T/$tool.$s"
 }
 
+# list SERIES: one timed ListObjectsV2 walk over the prefix (every page), what ct-fetch does
+# before its first GET and the other tools are spared (they are given the URL list).
+list() {
+	"$PYTHON" - "$MIRROR_URL" "$1/" >> "$T/listing.$1" <<'PY'
+import sys, time, urllib.parse, urllib.request, xml.etree.ElementTree as ET
+url, prefix, token, pages, t0 = sys.argv[1], sys.argv[2], None, 0, time.time()
+while True:
+    q = {"list-type": "2", "prefix": prefix}
+    if token: q["continuation-token"] = token
+    x = ET.fromstring(urllib.request.urlopen(url + "/idc-open-data?" + urllib.parse.urlencode(q)).read())
+    ns = {"s": x.tag.split("}")[0].strip("{")}
+    pages += 1
+    token = x.findtext("s:NextContinuationToken", None, ns)
+    if x.findtext("s:IsTruncated", "", ns) != "true": break
+print("%.3f %d" % (time.time() - t0, pages))
+PY
+}
+
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 col() { cut -d' ' -f"$1" "$T/$2" | median; }
 
@@ -73,6 +91,7 @@ series s16k 4000 16384
 for r in $(seq 1 "$ROUNDS"); do
 	for s in s512k s16k; do
 		for tool in ct-fetch curl aria2c; do run "$tool" "$s"; done
+		list "$s"
 	done
 done
 
@@ -87,4 +106,7 @@ for s in s512k s16k; do
 		awk -v s="$s" -v t="$tool" -v w="$w" -v c="$c" -v sc="$(col 3 "$tool.$s")" -v w0="$w0" -v c0="$c0" \
 			'BEGIN {printf "%-8s %-9s %8.2f %8.2f %10.2f %12.2f %12.2f\n", s, t, w, c, sc, w / w0, c / c0}'
 	done
+done
+for s in s512k s16k; do
+	echo "# $s: listing the prefix alone ($(cut -d' ' -f2 "$T/listing.$s" | head -1) pages): $(cut -d' ' -f1 "$T/listing.$s" | median) s (median); ct-fetch's times include it"
 done

@@ -132,9 +132,12 @@ static ct_code add_task(ct_datalist *d, const char *taskdir, const char *base)
 /* PATTERN with {COL} replaced by the row's values; malloc'd, NULL on a bad pattern. */
 static char *expand(const char *pat, const ct_table *t, const ct_csv_row *r, const char *where)
 {
-	size_t cap = strlen(pat) + 1, n = 0;
+	size_t longest = 0, braces = 0, n = 0;
 	for (size_t i = 0; i < r->n; i++)
-		cap += strlen(r->field[i]);
+		longest = strlen(r->field[i]) > longest ? strlen(r->field[i]) : longest;
+	for (const char *p = pat; *p; p++)
+		braces += *p == '{';
+	size_t cap = strlen(pat) + 1 + braces * longest; /* a column may be named twice */
 	char *out = malloc(cap);
 	for (const char *p = pat; out && *p; p++) {
 		const char *close = *p == '{' ? strchr(p, '}') : NULL;

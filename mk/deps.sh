@@ -14,6 +14,8 @@ TESTS="perl curl openssl ca-certificates node=nodejs npm=npm python3 python3-pyd
 libgdcm-tools plastimatch dcm2niix teem-apps slurmctld slurmd slurm-client munge"
 # Benchmarks compare against these.
 BENCH="aria2 time"
+# bench/downstream.sh compares ct-unpack with unzip.
+BENCH="$BENCH unzip"
 
 want="$BUILD $TESTS $BENCH"
 missing=""
