@@ -126,18 +126,20 @@ static ct_code index_scan(indexer *x, size_t prow)
 		return CT_OK;
 	}
 	c = nrrd_path(x, uuid, &path);
-	if (!c) {
-		if (!x->have_first) {
-			ct_tsv_read(rf = ct_pathf("%s/records/%s.tsv", x->dir, uuid), &x->first);
-			free(rf);
-			x->have_first = 1;
-			write_header(x);
-		}
-		write_row(x, prow, &rec, path);
-		x->paths[x->done++] = path;
+	if (c) {
+		ct_tsv_free(&rec);
+		return c;
 	}
-	ct_tsv_free(&rec);
-	return c;
+	if (!x->have_first) {
+		x->first = rec; /* its columns name ours; kept to the end */
+		x->have_first = 1;
+		write_header(x);
+	}
+	write_row(x, prow, &rec, path);
+	x->paths[x->done++] = path;
+	if (rec.buf != x->first.buf)
+		ct_tsv_free(&rec);
+	return CT_OK;
 }
 
 static ct_code run(indexer *x)
