@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
 # LIMIT=N converts the first N scans; SHARD=i/n runs cover the set exactly and pretrain-index
 # joins them into the same pickle as one run; a CSV manifest's collection_id names the layout;
-# KEEP_DICOM=drop removes the DICOM once the NRRD is written, and a re-run fetches nothing.
+# KEEP_DICOM=drop removes the DICOM once the NRRD is written, and a re-run fetches nothing;
+# gs:// lines are fetched from GCS_ENDPOINT and verified by x-goog-hash.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/pretrain.sh"
 
-pretrain_world || { fail "local IDC world"; done_testing; exit; }
+pretrain_world || { fail "local IDC world"; 
+proxy_reset
+proxy_rule '{"action":"gcs","times":"always"}'
+printf 'gs://idc-open-data/%s/\n' "$UUID_asc" > "$T/gs.txt"
+MANIFEST=$T/gs.txt
+ok "a gs:// manifest, fetched from a GCS-looking GCS_ENDPOINT" pretrain "$T/gs" GCS_ENDPOINT="$PROXY_URL" IDC_ENDPOINT=http://127.0.0.1:9
+unset MANIFEST
+is "$(tail -n +2 "$T/gs/pretrain/dicom/$UUID_asc/.verified" | cut -f4 | sort -u)" gcs-md5 \
+   "every object verified by its x-goog-hash MD5"
+ok "the NRRD is the one an S3 run gives" grep -qxF "$(nrrd_sums "$T/gs")" <(nrrd_sums "$T/one")
+done_testing; exit; }
 ok "LIMIT=2" pretrain "$T/lim" LIMIT=2
 is "$(pkl_rel "$T/lim" | wc -l) $(nrrd_sums "$T/lim" | wc -l)" "2 2" "LIMIT=2: two scans converted and listed"
 ok "the same DATA without LIMIT completes the rest" pretrain "$T/lim" -j2
@@ -35,4 +46,14 @@ is "$(nrrd_sums "$T/drop")" "$(nrrd_sums "$T/one")" "the NRRDs are those of a ru
 proxy_reset stats
 ok "a re-run after the drop" pretrain "$T/drop" -j2 KEEP_DICOM=drop
 is "$(proxy_sum requests .)" 0 "sends no request: nothing is fetched or converted again"
+
+proxy_reset
+proxy_rule '{"action":"gcs","times":"always"}'
+printf 'gs://idc-open-data/%s/\n' "$UUID_asc" > "$T/gs.txt"
+MANIFEST=$T/gs.txt
+ok "a gs:// manifest, fetched from a GCS-looking GCS_ENDPOINT" pretrain "$T/gs" GCS_ENDPOINT="$PROXY_URL" IDC_ENDPOINT=http://127.0.0.1:9
+unset MANIFEST
+is "$(tail -n +2 "$T/gs/pretrain/dicom/$UUID_asc/.verified" | cut -f4 | sort -u)" gcs-md5 \
+   "every object verified by its x-goog-hash MD5"
+ok "the NRRD is the one an S3 run gives" grep -qxF "$(nrrd_sums "$T/gs")" <(nrrd_sums "$T/one")
 done_testing
