@@ -197,7 +197,7 @@ static ct_code obj_begin(ct_http_req *r, const ct_http_resp *resp)
 		o->req.no_retry = true; /* the object changed since it was listed: list again */
 		return ct_fail(CT_EDATA, "server says %" PRIu64 " bytes, the listing %" PRIu64, total, o->size);
 	}
-	if (resp->status == 200 && resp->etag[0] && strncmp(resp->etag, "W/", 2))
+	if (!o->etag && resp->status == 200 && resp->etag[0] && strncmp(resp->etag, "W/", 2))
 		fsetxattr(o->fd, VALIDATOR_XATTR, resp->etag, strlen(resp->etag), 0); /* best effort */
 	snprintf(o->goog, sizeof o->goog, "%s", resp->goog_md5);
 	return start_digest(o, total != CT_HTTP_UNKNOWN ? total : o->size);
