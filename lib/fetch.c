@@ -191,8 +191,6 @@ static ct_code obj_begin(ct_http_req *r, const ct_http_resp *resp)
 		/* 200: the server ignored the range, or If-Range said the object changed. */
 	}
 	uint64_t total = resp->total;
-	if (total == CT_HTTP_UNKNOWN && resp->status == 206 && resp->offset == o->have && o->size == CT_HTTP_UNKNOWN)
-		total = CT_HTTP_UNKNOWN;
 	if (o->size != CT_HTTP_UNKNOWN && total != CT_HTTP_UNKNOWN && total != o->size) {
 		o->req.no_retry = true; /* the object changed since it was listed: list again */
 		return ct_fail(CT_EDATA, "server says %" PRIu64 " bytes, the listing %" PRIu64, total, o->size);
@@ -240,6 +238,8 @@ static ct_code obj_end(ct_http_req *r, const ct_http_resp *resp)
 {
 	fobj *o = r->user;
 	uint64_t want = o->size != CT_HTTP_UNKNOWN ? o->size : resp->total;
+	if (want != CT_HTTP_UNKNOWN && o->have > want)
+		discard_partial(o); /* a partial longer than the object: another version's bytes */
 	if (want != CT_HTTP_UNKNOWN && o->have != want)
 		return ct_fail(CT_EDATA, "got %" PRIu64 " of %" PRIu64 " bytes", o->have, want);
 	char hex[CT_HEX_MAX], how[8] = "";
