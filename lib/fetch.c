@@ -577,6 +577,8 @@ static ct_code make_objects(fetch *f, const ct_s3_listing *l, const char *bucket
 			o->refused = f->objs[i - 1].refused = true;
 			o->why = f->objs[i - 1].why = "two keys give this name";
 		}
+		if (o->refused)
+			continue; /* never fetched: its name never becomes a path */
 		o->final = ct_path_join(f->dir, o->name);
 		size_t n = strlen(o->name) + 6;
 		o->part = malloc(strlen(f->dir) + n + 1);
@@ -636,7 +638,8 @@ static void fetch_free(fetch *f)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		fobj *o = &f->objs[i];
-		obj_abandon(&o->req);
+		if (o->fd >= 0)
+			close(o->fd);
 		drop_digest(o);
 		free(o->final);
 		free(o->part);
