@@ -30,7 +30,8 @@ typedef struct fetch fetch;
 typedef struct {
 	ct_http_req req;
 	fetch *f;
-	const char *name;   /* what messages call it */
+	const char *name;   /* file name (a refused key: the key) */
+	const char *key;    /* listed key; NULL for a URL */
 	char *final, *part;
 	uint64_t size;      /* listed size; CT_HTTP_UNKNOWN for a URL */
 	const char *etag;   /* listed ETag (unquoted), NULL for a URL */
@@ -561,11 +562,12 @@ static ct_code make_objects(fetch *f, const ct_s3_listing *l, const char *bucket
 		o->kind = CT_MD5;
 		o->size = l->v[i].size;
 		o->etag = l->v[i].etag;
-		o->name = ct_s3_name_of(l->v[i].key, prefix, &why);
+		o->key = l->v[i].key;
+		o->name = ct_s3_name_of(o->key, prefix, &why);
 		if (o->name && !ct_path_is_safe(o->name))
 			o->name = NULL, why = "not a safe relative path";
 		if (!o->name) {
-			o->name = l->v[i].key;
+			o->name = o->key;
 			o->refused = true;
 			o->why = why;
 		}
@@ -616,7 +618,7 @@ static size_t fetch_rest(fetch *f)
 	for (size_t i = 0; i < f->n; i++) {
 		fobj *o = &f->objs[i];
 		if (o->refused)
-			ct_info("%s%s: refused: %s", f->root, o->name, o->why);
+			ct_info("%s%s: refused: %s", f->root, o->key, o->why);
 		else if (!o->verified)
 			ct_info("%s%s: %s", f->source, o->name, o->req.why[0] ? o->req.why : "not verified");
 		failed += !o->verified;
