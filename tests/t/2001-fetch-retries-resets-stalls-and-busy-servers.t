@@ -15,7 +15,7 @@ proxy_rule '{"path":"list-type=2","action":"status","status":500}'
 proxy_rule '{"path":"00013\\.dcm$","action":"reset","after":60000}'
 proxy_rule '{"path":"00013\\.dcm$","action":"status","status":503,"body":"busy"}'
 
-ok "every object arrives despite the faults" ct-fetch --stall 3 --endpoint "$PROXY_URL" "$SRC" "$T/dir"
+ok "every object arrives despite the faults" ct-fetch --stall 1 --endpoint "$PROXY_URL" "$SRC" "$T/dir"
 ok "every file has the bytes of its object" same_tree "$T/objs" "$T/dir"
 test -f "$T/dir/.verified"; is $? 0 ".verified is written"
 
