@@ -30,7 +30,8 @@ typedef struct fetch fetch;
 typedef struct {
 	ct_http_req req;
 	fetch *f;
-	const char *name;   /* what messages call it */
+	const char *name;   /* file name (a refused key: the key) */
+	const char *key;    /* listed key; NULL for a URL */
 	char *final, *part;
 	uint64_t size;      /* listed size; CT_HTTP_UNKNOWN for a URL */
 	const char *etag;   /* listed ETag (unquoted), NULL for a URL */
@@ -191,13 +192,11 @@ static ct_code obj_begin(ct_http_req *r, const ct_http_resp *resp)
 		/* 200: the server ignored the range, or If-Range said the object changed. */
 	}
 	uint64_t total = resp->total;
-	if (total == CT_HTTP_UNKNOWN && resp->status == 206 && resp->offset == o->have && o->size == CT_HTTP_UNKNOWN)
-		total = CT_HTTP_UNKNOWN;
 	if (o->size != CT_HTTP_UNKNOWN && total != CT_HTTP_UNKNOWN && total != o->size) {
 		o->req.no_retry = true; /* the object changed since it was listed: list again */
 		return ct_fail(CT_EDATA, "server says %" PRIu64 " bytes, the listing %" PRIu64, total, o->size);
 	}
-	if (resp->status == 200 && resp->etag[0] && strncmp(resp->etag, "W/", 2))
+	if (!o->etag && resp->status == 200 && resp->etag[0] && strncmp(resp->etag, "W/", 2))
 		fsetxattr(o->fd, VALIDATOR_XATTR, resp->etag, strlen(resp->etag), 0); /* best effort */
 	snprintf(o->goog, sizeof o->goog, "%s", resp->goog_md5);
 	return start_digest(o, total != CT_HTTP_UNKNOWN ? total : o->size);
@@ -240,6 +239,8 @@ static ct_code obj_end(ct_http_req *r, const ct_http_resp *resp)
 {
 	fobj *o = r->user;
 	uint64_t want = o->size != CT_HTTP_UNKNOWN ? o->size : resp->total;
+	if (want != CT_HTTP_UNKNOWN && o->have > want)
+		discard_partial(o); /* a partial longer than the object: another version's bytes */
 	if (want != CT_HTTP_UNKNOWN && o->have != want)
 		return ct_fail(CT_EDATA, "got %" PRIu64 " of %" PRIu64 " bytes", o->have, want);
 	char hex[CT_HEX_MAX], how[8] = "";
@@ -561,11 +562,12 @@ static ct_code make_objects(fetch *f, const ct_s3_listing *l, const char *bucket
 		o->kind = CT_MD5;
 		o->size = l->v[i].size;
 		o->etag = l->v[i].etag;
-		o->name = ct_s3_name_of(l->v[i].key, prefix, &why);
+		o->key = l->v[i].key;
+		o->name = ct_s3_name_of(o->key, prefix, &why);
 		if (o->name && !ct_path_is_safe(o->name))
 			o->name = NULL, why = "not a safe relative path";
 		if (!o->name) {
-			o->name = l->v[i].key;
+			o->name = o->key;
 			o->refused = true;
 			o->why = why;
 		}
@@ -577,6 +579,8 @@ static ct_code make_objects(fetch *f, const ct_s3_listing *l, const char *bucket
 			o->refused = f->objs[i - 1].refused = true;
 			o->why = f->objs[i - 1].why = "two keys give this name";
 		}
+		if (o->refused)
+			continue; /* never fetched: its name never becomes a path */
 		o->final = ct_path_join(f->dir, o->name);
 		size_t n = strlen(o->name) + 6;
 		o->part = malloc(strlen(f->dir) + n + 1);
@@ -614,7 +618,7 @@ static size_t fetch_rest(fetch *f)
 	for (size_t i = 0; i < f->n; i++) {
 		fobj *o = &f->objs[i];
 		if (o->refused)
-			ct_info("%s%s: refused: %s", f->root, o->name, o->why);
+			ct_info("%s%s: refused: %s", f->root, o->key, o->why);
 		else if (!o->verified)
 			ct_info("%s%s: %s", f->source, o->name, o->req.why[0] ? o->req.why : "not verified");
 		failed += !o->verified;
@@ -636,7 +640,8 @@ static void fetch_free(fetch *f)
 {
 	for (size_t i = 0; i < f->n; i++) {
 		fobj *o = &f->objs[i];
-		obj_abandon(&o->req);
+		if (o->fd >= 0)
+			close(o->fd);
 		drop_digest(o);
 		free(o->final);
 		free(o->part);

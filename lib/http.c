@@ -75,6 +75,7 @@ ct_code ct_http_new(ct_http **hp, const ct_http_opts *opts)
 		return ct_fail(CT_ENOMEM, "http: cannot start libcurl");
 	}
 	curl_multi_setopt(h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)h->o.jobs);
+	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)h->o.jobs); /* keep every one for reuse */
 	curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
 	h->seed = (unsigned)time(NULL) ^ (unsigned)(uintptr_t)h;
 	*hp = h;

@@ -12,7 +12,8 @@
 //   GET    /__proxy/stats   -> {"requests":{"GET /bucket/key":n,...},   (by method and path, no query)
 //                              "bytes":{"/bucket/key":n,...},          (body bytes written to clients)
 //                              "at":{"GET /bucket/key":[ms,...]},      (when each request came, Date.now())
-//                              "total":{"requests":n,"bytes":n},
+//                              "headers":{"GET /bucket/key":{...}},   (the last such request's headers)
+//                              "total":{"requests":n,"bytes":n,"connections":n},  (TCP connections that carried a proxied request)
 //                              "rules":[{...rule, "fired":n},...]}
 //   POST   /__proxy/reset   remove every rule and zero every count
 //   POST   /__proxy/reset?what=stats   zero the counts only (the rules stay)
@@ -52,7 +53,9 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 let rules = [];
 let nextId = 1;
 let stats;
-function zero() { stats = { requests: {}, bytes: {}, at: {}, total: { requests: 0, bytes: 0 } }; }
+function zero() {
+  stats = { requests: {}, bytes: {}, at: {}, headers: {}, total: { requests: 0, bytes: 0, connections: 0 } };
+}
 zero();
 
 function addRule(r) {
@@ -215,9 +218,14 @@ function forward(req, res, fault, gcs) {
 
 const server = http.createServer((req, res) => {
   if (req.url.startsWith('/__proxy/')) return control(req, res);
+  if (!req.socket.ctCounted) { // a connection counts once it carries a proxied request
+    req.socket.ctCounted = true;
+    stats.total.connections++;
+  }
   const key = `${req.method} ${req.url.split('?')[0]}`;
   stats.requests[key] = (stats.requests[key] || 0) + 1;
   (stats.at[key] = stats.at[key] || []).push(Date.now());
+  stats.headers[key] = req.headers;
   stats.total.requests++;
   const { fault, gcs } = pick(req);
   if (fault && (fault.action === 'status' || fault.action === 'respond')) return answer(req, res, fault);

@@ -6,6 +6,9 @@
 #   proxy_stats                       # the counts as JSON
 #   proxy_sum requests|bytes REGEX    # sum of request counts (keys "METHOD /path") or body bytes
 #                                     # (keys "/path") whose key matches REGEX (JavaScript)
+#   proxy_connections                 # TCP connections clients opened to the proxy
+#   proxy_header KEY NAME             # header NAME (lower case) of the last request KEY
+#                                     # ("METHOD /path", exact), "" if absent
 #   proxy_span REGEX                  # milliseconds from the first to the last request whose key
 #                                     # ("METHOD /path") matches REGEX
 #   proxy_reset [rules|stats]         # drop the rules, zero the counts, or both (no argument)
@@ -46,6 +49,17 @@ proxy_sum() {
 		let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => {
 			const m = JSON.parse(s)[process.argv[1]], re = new RegExp(process.argv[2]);
 			console.log(Object.keys(m).filter((k) => re.test(k)).reduce((a, k) => a + m[k], 0));
+		});' "$1" "$2"
+}
+
+proxy_connections() {
+	proxy_stats | node -e 'let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => console.log(JSON.parse(s).total.connections))'
+}
+
+proxy_header() {
+	proxy_stats | node -e '
+		let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => {
+			console.log((JSON.parse(s).headers[process.argv[1]] || {})[process.argv[2]] || "");
 		});' "$1" "$2"
 }
 

@@ -6,6 +6,8 @@
 #                                     # MIRROR_URL, PROXY_URL, SRC=s3://idc-open-data/PREFIX
 #   same_tree A B                     # every file of A (not hidden) is in B with the same bytes
 #   object_gets [REGEX]               # object GETs the proxy saw (not listings)
+#   make_tls_cert DIR                 # DIR/ca.pem (a self-signed CA, openssl CLI) and DIR/srv.key,
+#                                     # DIR/srv.pem (a server certificate for 127.0.0.1 it signed)
 . "$TESTS/mirror.sh"
 . "$TESTS/faultproxy.sh"
 
@@ -31,4 +33,14 @@ same_tree() {
 
 object_gets() {
 	proxy_sum requests "^GET /idc-open-data/.*${1:-}"
+}
+
+make_tls_cert() {
+	(cd "$1" &&
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=ctmake test CA" \
+		-keyout ca.key -out ca.pem &&
+	openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout srv.key -out srv.csr &&
+	printf 'subjectAltName=IP:127.0.0.1\n' > srv.ext &&
+	openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile srv.ext \
+		-out srv.pem) >/dev/null 2>&1
 }

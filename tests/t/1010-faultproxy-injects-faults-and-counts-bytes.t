@@ -60,6 +60,8 @@ is "$sent" "$got" "the proxy's byte count equals the bytes the client received (
 is "$(proxy_sum requests '^GET /blob$')" 10 "the proxy counted every request"
 proxy_reset
 is "$(proxy_sum requests .)" 0 "reset zeroes the counts"
+curl -s -o /dev/null -o /dev/null -o /dev/null "$PROXY_URL/blob" "$PROXY_URL/blob" "$PROXY_URL/blob"
+is "$(proxy_sum requests .) $(proxy_connections)" "3 1" "connections are counted: three requests over one kept-alive connection"
 proxy_stop
 
 # In front of s3rver: objects keep their ETags, and gcs makes objects and listings look like GCS.

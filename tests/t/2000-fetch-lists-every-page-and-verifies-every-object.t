@@ -13,6 +13,7 @@ ok "1,101 objects fetched" ct-fetch --endpoint "$PROXY_URL" "$SRC" "$T/dir"
 ok "every file has the bytes of its object" same_tree "$T/objs" "$T/dir"
 is "$(proxy_sum requests '^GET /idc-open-data$')" 2 "the listing took two pages (1,000 + 101)"
 is "$(object_gets)" 1101 "one GET per object"
+ok "connections are reused: 1,103 requests over at most 16 connections ($(proxy_connections))" test "$(proxy_connections)" -le 16
 is "$(ls -A "$T/dir" | grep -c '\.part$\|\.tmp\.')" 0 "no partial or temporary file is left"
 
 "$PYTHON" - "$T/objs" "$SRC" > "$T/want.sorted" <<'PY'

@@ -15,12 +15,14 @@ proxy_rule '{"path":"list-type=2","action":"status","status":500}'
 proxy_rule '{"path":"00013\\.dcm$","action":"reset","after":60000}'
 proxy_rule '{"path":"00013\\.dcm$","action":"status","status":503,"body":"busy"}'
 
-ok "every object arrives despite the faults" ct-fetch --stall 2 --endpoint "$PROXY_URL" "$SRC" "$T/dir"
+ok "every object arrives despite the faults" ct-fetch --stall 1 --endpoint "$PROXY_URL" "$SRC" "$T/dir"
 ok "every file has the bytes of its object" same_tree "$T/objs" "$T/dir"
 test -f "$T/dir/.verified"; is $? 0 ".verified is written"
 
 is "$(proxy_sum requests '00003\.dcm$') $(proxy_sum bytes '00003\.dcm$')" "3 200000" \
 	"reset twice: three requests, and the bytes sent add up to the object once (resumed, nothing sent twice)"
+is "$(proxy_header 'GET /idc-open-data/ser/00003.dcm' range) $(proxy_header 'GET /idc-open-data/ser/00003.dcm' if-range)" \
+	"bytes=100000- \"$(md5_of "$T/objs/00003.dcm")\"" "the last resume asked for Range from byte 100,000, If-Range the listed ETag"
 is "$(proxy_sum requests '00005\.dcm$') $(proxy_sum bytes '00005\.dcm$')" "2 200000" "truncated: resumed, each byte sent once"
 is "$(proxy_sum requests '00007\.dcm$') $(proxy_sum bytes '00007\.dcm$')" "2 200000" "stalled: given up after --stall, resumed"
 is "$(proxy_sum requests '00009\.dcm$')" 3 "503 twice: retried until it came"

@@ -2,15 +2,10 @@
 # TLS is verified: s3rver over HTTPS with a certificate from a self-signed CA (made here with the
 # openssl CLI) is accepted with --cacert or $CURL_CA_BUNDLE, and refused without them.
 . "$(dirname "$0")/../lib.sh"
-. "$TESTS/mirror.sh"
+. "$TESTS/fetchworld.sh"
 
 cd "$T" || exit 1
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=ctmake test CA" \
-	-keyout ca.key -out ca.pem >/dev/null 2>&1
-openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout srv.key -out srv.csr >/dev/null 2>&1
-printf 'subjectAltName=IP:127.0.0.1\n' > ext
-openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile ext \
-	-out srv.pem >/dev/null 2>&1
+make_tls_cert "$T"
 ok "a CA and a server certificate for 127.0.0.1" test -s srv.pem
 
 port=$(free_port)

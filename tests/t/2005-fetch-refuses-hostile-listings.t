@@ -11,7 +11,7 @@ head -c 4000 /dev/urandom > "$T/amp.dcm"
 curl -sf -o /dev/null -T "$T/amp.dcm" "$MIRROR_URL/idc-open-data/ser/a%26b.dcm"
 md5=$(md5_of "$T/objs/00001.dcm")
 amp=$(md5_of "$T/amp.dcm")
-hostile="ser/../x.dcm /abs.dcm ser//abs.dcm ser/sub/y.dcm ser/.verified ser/.. other/z.dcm ser/evil.dcm.part"
+hostile="ser/../x.dcm /abs.dcm ser//abs.dcm ser/sub/y.dcm ser/.verified ser/.. other/z.dcm ser/evil.dcm.part ser/dup.dcm ser/dup.dcm"
 {
 	printf '<?xml version="1.0" encoding="UTF-8"?>\n'
 	printf '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>idc-open-data</Name>'
