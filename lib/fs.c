@@ -96,18 +96,10 @@ ct_code ct_write_file_atomic(const char *path, const void *buf, size_t len)
 	ct_code c = ct_atomic_open(&a, path);
 	if (c)
 		return c;
-	const char *p = buf;
-	while (len > 0) {
-		ssize_t w = write(a.fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			c = ct_fail_errno(CT_EIO, "%s: write failed", a.tmp);
-			ct_atomic_abort(&a);
-			return c;
-		}
-		p += w;
-		len -= (size_t)w;
+	c = ct_write_all(a.fd, buf, len, a.tmp);
+	if (c) {
+		ct_atomic_abort(&a);
+		return c;
 	}
 	return ct_atomic_commit(&a);
 }
