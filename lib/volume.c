@@ -286,32 +286,35 @@ typedef struct {
 } grid;
 
 /* plastimatch 1.9's grid: the longest run of steps equal within 0.11 mm (its running mean is
- * the spacing), extended by whole steps to the first and last slice. Float arithmetic, as
+ * the spacing; the first longest wins), extended from the run's first and last real slices
+ * by whole steps (rounded) towards the first and last slice. Float arithmetic, as
  * plastimatch's, so ties between neighbours fall the same way. */
 static grid plan_grid(const float *z, size_t n, float fallback)
 {
 	grid g = {1, z[0], fallback > 0 ? fallback : 1};
 	if (n < 2)
 		return g;
-	float run_step = z[1] - z[0], best_step = run_step, best_start = z[0];
-	size_t run_len = 2, best_len = 2;
+	float run_step = z[1] - z[0], best_step = run_step, best_start = z[0], best_end = z[1];
+	size_t run_len = 2, best_len = 2, run_first = 0;
 	for (size_t i = 2; i < n; i++) {
 		float d = z[i] - z[i - 1];
 		if (fabsf(run_step - d) > 0.11f) {
 			run_step = d;
 			run_len = 2;
+			run_first = i - 1;
 		} else {
 			run_step = (run_len * run_step + d) / (run_len + 1);
 			run_len++;
 		}
-		if (run_len > best_len) {
+		if (run_len > best_len) { /* the grid is anchored at the run's real end slices */
 			best_len = run_len;
 			best_step = run_step;
-			best_start = z[i] - (best_len - 1) * best_step;
+			best_start = z[run_first];
+			best_end = z[i];
 		}
 	}
 	int before = round_int((best_start - z[0]) / best_step);
-	int after = round_int((z[n - 1] - best_start - (best_len - 1) * best_step) / best_step);
+	int after = round_int((z[n - 1] - best_end) / best_step);
 	g.planes = (size_t)(before + (int)best_len + after);
 	g.z0 = best_start - before * best_step;
 	g.step = best_step;
