@@ -292,13 +292,13 @@ typedef struct {
 static grid plan_grid(const float *z, size_t n, float fallback)
 {
 	grid g = {1, z[0], fallback > 0 ? fallback : 1};
-	if (n < 2)
+	if (n < 2 || z[n - 1] - z[0] < 1e-3f)
 		return g;
-	float run_step = z[1] - z[0], best_step = run_step, best_start = z[0], best_end = z[1];
-	size_t run_len = 2, best_len = 2, run_first = 0;
-	for (size_t i = 2; i < n; i++) {
+	float run_step = 0, best_step = 1, best_start = z[0], best_end = z[0];
+	size_t run_len = 1, best_len = 1, run_first = 0;
+	for (size_t i = 1; i < n; i++) {
 		float d = z[i] - z[i - 1];
-		if (fabsf(run_step - d) > 0.11f) {
+		if (run_len == 1 || fabsf(run_step - d) > 0.11f) {
 			run_step = d;
 			run_len = 2;
 			run_first = i - 1;
@@ -306,7 +306,8 @@ static grid plan_grid(const float *z, size_t n, float fallback)
 			run_step = (run_len * run_step + d) / (run_len + 1);
 			run_len++;
 		}
-		if (run_len > best_len) { /* the grid is anchored at the run's real end slices */
+		/* A run of repeated positions is no spacing (plastimatch aborts on such series). */
+		if (run_len > best_len && run_step > 1e-3f) { /* anchored at the run's real ends */
 			best_len = run_len;
 			best_step = run_step;
 			best_start = z[run_first];
@@ -539,14 +540,27 @@ static ct_code order_slices(layout *L, const file_info *ref, ct_volume_meta *m)
 	return c;
 }
 
+static int by_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The grid is planned over every slice, duplicates included: plastimatch's runs break at a
+ * repeated position, and its grid is what we reproduce. Planes then take distinct slices. */
 static ct_code plan_layout(layout *L, const char *dir)
 {
-	float *z = calloc(L->n + 1, sizeof *z);
-	if (!z)
+	float *z = calloc(L->all + 1, sizeof *z), *all = calloc(L->all + 1, sizeof *all);
+	if (!z || !all) {
+		free(z);
+		free(all);
 		return ct_fail(CT_ENOMEM, "out of memory");
-	for (size_t i = 0; i < L->n; i++)
-		z[i] = L->s[i]->pos;
-	L->g = plan_grid(z, L->n, (float)L->s[0]->thickness);
+	}
+	for (size_t i = 0; i < L->all; i++)
+		all[i] = z[i] = L->s[i]->pos;
+	qsort(all, L->all, sizeof *all, by_float);
+	L->g = plan_grid(all, L->all, (float)L->s[0]->thickness);
+	free(all);
 	if (L->g.planes > MAX_PLANES) {
 		double span = z[L->n - 1] - z[0];
 		free(z);

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# On series with random gaps and uneven steps (some within plastimatch's 0.11 mm tolerance,
-# some beyond), ct-convert lays the same regular grid as plastimatch (same number of planes,
-# spacing, origin) and fills each plane with the same real slice.
+# On series with random gaps, uneven steps (some within plastimatch's 0.11 mm tolerance, some
+# beyond) and repeated positions, ct-convert lays the same regular grid as plastimatch (same
+# number of planes, spacing, origin) and fills each plane with the same real slice.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/ct.sh"
 
-for seed in 1 2 3 4 5 6 7 8 9 10 11 12; do
+for seed in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
 	thick=$(( seed % 3 == 0 ? 1 : seed % 3 == 1 ? 2 : 3 ))
 	gen "$T/s$seed" --variant irregular --rows 8 --cols 8 --slices 20 --seed $seed --thickness $thick
 	pm_convert "$T/s$seed" "$T/pm.nrrd" short
