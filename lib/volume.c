@@ -283,6 +283,7 @@ static int round_int(float x)
 typedef struct {
 	size_t planes;
 	float z0, step;
+	float anchor;   /* position of the real slice the grid is laid from */
 } grid;
 
 /* plastimatch 1.9's grid: the longest run of steps equal within 0.11 mm (its running mean is
@@ -291,7 +292,7 @@ typedef struct {
  * plastimatch's, so ties between neighbours fall the same way. */
 static grid plan_grid(const float *z, size_t n, float fallback)
 {
-	grid g = {1, z[0], fallback > 0 ? fallback : 1};
+	grid g = {1, z[0], fallback > 0 ? fallback : 1, z[0]};
 	if (n < 2 || z[n - 1] - z[0] < 1e-3f)
 		return g;
 	float run_step = 0, best_step = 1, best_start = z[0], best_end = z[0];
@@ -319,6 +320,8 @@ static grid plan_grid(const float *z, size_t n, float fallback)
 	g.planes = (size_t)(before + (int)best_len + after);
 	g.z0 = best_start - before * best_step;
 	g.step = best_step;
+	g.anchor = best_start;
+
 	return g;
 }
 
@@ -506,9 +509,17 @@ typedef struct {
 static ct_code order_slices(layout *L, const file_info *ref, ct_volume_meta *m)
 {
 	cross(ref->iop, ref->iop + 3, L->normal);
+	/* Positions in single precision, every operation rounded, as plastimatch computes them:
+	 * where a grid step falls half-way, the rounding decides which plane a slice lands on. */
+	const float *o = (float[6]){(float)ref->iop[0], (float)ref->iop[1], (float)ref->iop[2],
+	                            (float)ref->iop[3], (float)ref->iop[4], (float)ref->iop[5]};
+	volatile float n0 = o[1] * o[5] - o[2] * o[4], n1 = o[2] * o[3] - o[0] * o[5],
+	               n2 = o[0] * o[4] - o[1] * o[3];
 	for (size_t i = 0; i < L->all; i++) {
 		const double *p = L->s[i]->ipp;
-		L->s[i]->pos = (float)(p[0] * L->normal[0] + p[1] * L->normal[1] + p[2] * L->normal[2]);
+		volatile float a = (float)p[0] * n0, b = (float)p[1] * n1, c = (float)p[2] * n2;
+		volatile float ab = a + b;
+		L->s[i]->pos = ab + c;
 	}
 	qsort(L->s, L->all, sizeof *L->s, by_position);
 	file_info **dup = malloc(L->all * sizeof *dup), **kept = malloc(L->all * sizeof *kept);
@@ -667,18 +678,25 @@ static ct_code load_pixels(const layout *L, const ct_volume_opts *o, ct_volume *
 
 static void set_geometry(const layout *L, ct_volume *v)
 {
-	const file_info *f = L->s[0];
+	const file_info *f = L->s[0], *a = f;
 	ct_nrrd *h = &v->nrrd;
+	/* The origin steps back from the slice the grid is laid from, along the normal (as
+	 * plastimatch): with gantry tilt that is not the first slice's position. */
+	for (size_t i = 0; i < L->n; i++)
+		if (L->s[i]->pos == L->g.anchor) {
+			a = L->s[i];
+			break;
+		}
 	h->dim = 3;
 	h->has_space = 1;
 	h->sizes[0] = (size_t)f->cols;
 	h->sizes[1] = (size_t)f->rows;
 	h->sizes[2] = L->g.planes;
-	for (int a = 0; a < 3; a++) {
-		h->directions[0][a] = f->iop[a] * f->ps[1];  /* along a row: column spacing */
-		h->directions[1][a] = f->iop[3 + a] * f->ps[0];
-		h->directions[2][a] = L->normal[a] * L->g.step;
-		h->origin[a] = f->ipp[a] + (double)(L->g.z0 - f->pos) * L->normal[a];
+	for (int k = 0; k < 3; k++) {
+		h->directions[0][k] = f->iop[k] * f->ps[1];  /* along a row: column spacing */
+		h->directions[1][k] = f->iop[3 + k] * f->ps[0];
+		h->directions[2][k] = L->normal[k] * L->g.step;
+		h->origin[k] = a->ipp[k] + (double)(L->g.z0 - a->pos) * L->normal[k];
 	}
 	/* One slice shows no tilt in its positions: then GantryDetectorTilt is all there is. */
 	v->meta.tilt_deg = L->n > 1 ? tilt_of(L->s[0], L->s[L->n - 1], L->normal) : fabs(f->gantry_tilt);
