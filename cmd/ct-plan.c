@@ -1,14 +1,183 @@
-/* ct-plan: see the usage text below. Its work arrives with its issue; until then it says so. */
+/* ct-plan: an IDC manifest → the makefile fragment (and table) naming every scan once. */
 #include "cli.h"
+#include "fs.h"
 #include "log.h"
+#include "manifest.h"
+#include "tsv.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char usage[] =
-"usage: ct-plan [--limit N] [--shard I/N] MANIFEST > plan.mk\n"
-"Read an IDC manifest (s5cmd cp lines, s3:// or gs:// URLs, or a CSV export) and write a\n"
-"makefile fragment naming every series once, by its crdc_series_uuid, with its bucket.\n";
+"usage: ct-plan [--limit N] [--shard I/N] [--tsv PLAN.tsv] [-o PLAN.mk] MANIFEST\n"
+"\n"
+"Read an IDC manifest and write a makefile fragment naming every series once, by its\n"
+"crdc_series_uuid, in manifest order:\n"
+"  CT_SCANS := <uuid> ...          the selected scans\n"
+"  CT_URL.<uuid> := s3://BUCKET/<uuid>/   where its objects are\n"
+"  CT_COLL.<uuid> := <collection_id>      or unknown-collection\n"
+"\n"
+"MANIFEST forms: s5cmd lines (cp s3://BUCKET/<uuid>/* .  cp s3://BUCKET/<uuid>/*.\n"
+"cp s3://BUCKET/<uuid>/<instance>.dcm.), bare s3:// or gs:// URLs, '#' comments, blank lines,\n"
+"CRLF; or a CSV export with a header naming cp_command or series_aws_url (optional\n"
+"collection_id, PatientID, SeriesInstanceUID). Repeated series are dropped. A bad line stops\n"
+"the plan with MANIFEST:LINE: why.\n"
+"\n"
+"  --limit N      only the first N series (applied before --shard)\n"
+"  --shard I/N    only shard I of N (1-based): series whose MD5(uuid) mod N is I-1; the N\n"
+"                 shards are disjoint and together cover the manifest\n"
+"  --tsv FILE     also write the plan as a table: scan, url, collection_id, PatientID,\n"
+"                 SeriesInstanceUID (header line first)\n"
+"  -o FILE        write the fragment to FILE (atomically) instead of standard output\n"
+"\n"
+"Exit status: 0 done, 1 bad manifest, 2 usage.\n";
+
+typedef struct {
+	long limit;
+	unsigned shard_i, shard_n;
+	const char *tsv, *out, *manifest;
+} options;
+
+static void parse_shard(const char *v, options *o)
+{
+	char *end;
+	unsigned long i = strtoul(v, &end, 10);
+	unsigned long n = *end == '/' ? strtoul(end + 1, &end, 10) : 0;
+	if (*end || n < 1 || i < 1 || i > n || n > 1000000)
+		ct_usage_error("--shard: '%s' is not I/N with 1 <= I <= N", v);
+	o->shard_i = (unsigned)i;
+	o->shard_n = (unsigned)n;
+}
+
+static options parse_args(int argc, char **argv)
+{
+	options o = {.limit = -1};
+	static const struct option longopts[] = {
+		{"limit", required_argument, 0, 'l'}, {"shard", required_argument, 0, 's'},
+		{"tsv", required_argument, 0, 't'}, {"output", required_argument, 0, 'o'}, {0, 0, 0, 0}};
+	int c;
+	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': o.limit = ct_cli_long("--limit", optarg, 0, 1L << 40); break;
+		case 's': parse_shard(optarg, &o); break;
+		case 't': o.tsv = optarg; break;
+		case 'o': o.out = optarg; break;
+		default: ct_usage_error("unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		ct_usage_error("one MANIFEST expected");
+	o.manifest = argv[optind];
+	return o;
+}
+
+/* A collection id as one safe path segment (it names a directory of the layout). */
+static void put_collection(FILE *f, const char *c)
+{
+	if (!*c || !strcmp(c, ".") || !strcmp(c, "..")) {
+		fputs("unknown-collection", f);
+		return;
+	}
+	for (; *c; c++)
+		fputc(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *c) ? *c : '_', f);
+}
+
+/* A manifest and which of its scans the options select (computed once: a shard costs an MD5). */
+typedef struct {
+	const options *o;
+	const ct_manifest *m;
+	unsigned char *keep;
+	size_t chosen;
+	char what[64];          /* " (first N) (shard I/N)" */
+} plan;
+
+static ct_code select_scans(plan *p)
+{
+	const options *o = p->o;
+	p->keep = calloc(p->m->n + 1, 1);
+	if (!p->keep)
+		return ct_fail(CT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < p->m->n; i++) {
+		int in = o->limit < 0 || (long)i < o->limit;
+		p->keep[i] = in && (!o->shard_n || ct_scan_shard(p->m->scan[i].uuid, o->shard_n) == o->shard_i);
+		p->chosen += p->keep[i];
+	}
+	if (o->limit >= 0)
+		snprintf(p->what, sizeof p->what, " (first %ld)", o->limit);
+	if (o->shard_n)
+		snprintf(p->what + strlen(p->what), sizeof p->what - strlen(p->what), " (shard %u/%u)",
+		         o->shard_i, o->shard_n);
+	return CT_OK;
+}
+
+static void write_mk(FILE *f, const plan *p)
+{
+	fprintf(f, "# ct-plan: scans of %s%s; generated, do not edit\nCT_SCANS :=", p->o->manifest, p->what);
+	for (size_t i = 0; i < p->m->n; i++)
+		if (p->keep[i])
+			fprintf(f, " \\\n  %s", p->m->scan[i].uuid);
+	fputc('\n', f);
+	for (size_t i = 0; i < p->m->n; i++) {
+		const ct_scan *s = &p->m->scan[i];
+		if (!p->keep[i])
+			continue;
+		fprintf(f, "CT_URL.%s := %s://%s/%s/\nCT_COLL.%s := ", s->uuid, s->scheme, s->bucket, s->uuid, s->uuid);
+		put_collection(f, s->collection);
+		fputc('\n', f);
+	}
+}
+
+static void write_tsv(FILE *f, const plan *p)
+{
+	fputs("scan\turl\tcollection_id\tPatientID\tSeriesInstanceUID\n", f);
+	for (size_t i = 0; i < p->m->n; i++) {
+		const ct_scan *s = &p->m->scan[i];
+		if (!p->keep[i])
+			continue;
+		fprintf(f, "%s\t%s://%s/%s/\t", s->uuid, s->scheme, s->bucket, s->uuid);
+		put_collection(f, s->collection);
+		fputc('\t', f);
+		ct_tsv_put(f, s->patient);
+		fputc('\t', f);
+		ct_tsv_put(f, s->series_uid);
+		fputc('\n', f);
+	}
+}
+
+/* Write with w to path (atomically), or to standard output when path is NULL. */
+static ct_code write_to(const char *path, void (*w)(FILE *, const plan *), const plan *p)
+{
+	if (!path) {
+		w(stdout, p);
+		return fflush(stdout) ? ct_fail_errno(CT_EIO, "standard output") : CT_OK;
+	}
+	ct_atomic a;
+	ct_code c = ct_atomic_open(&a, path);
+	if (c)
+		return c;
+	w(ct_atomic_stream(&a), p);
+	return ct_atomic_commit(&a);
+}
 
 int main(int argc, char **argv)
 {
 	ct_cli_start(argc, argv, "ct-plan", usage);
-	ct_exit(ct_fail(CT_EDATA, "not built yet: this command's work has not landed (see README.md)"));
+	options o = parse_args(argc, argv);
+	ct_manifest m;
+	ct_code c = ct_manifest_read(o.manifest, &m);
+	if (c)
+		ct_exit(c);
+	plan p = {.o = &o, .m = &m};
+	c = select_scans(&p);
+	if (!c)
+		c = write_to(o.out, write_mk, &p);
+	if (!c && o.tsv)
+		c = write_to(o.tsv, write_tsv, &p);
+	if (!c)
+		ct_info("%zu series in %s (%zu repeats dropped), %zu planned%s", m.n, o.manifest,
+		        m.duplicates, p.chosen, p.what);
+	free(p.keep);
+	ct_manifest_free(&m);
+	ct_exit(c);
 }

@@ -1,13 +1,36 @@
-/* ct-unpack: see the usage text below. Its work arrives with its issue; until then it says so. */
+/* ct-unpack: unpack an archive into a directory, all or nothing (lib/unpack.h). */
+#include "unpack.h"
 #include "cli.h"
 #include "log.h"
 
+#include <getopt.h>
+
 static const char usage[] =
-"usage: ct-unpack ARCHIVE DIR\n"
-"Unpack a zip (ZIP64), tar or tar.gz into DIR, refusing entries that would leave it.\n";
+"usage: ct-unpack [--strip-top] ARCHIVE DIR\n"
+"Unpack a zip (ZIP64 too), tar or tar.gz into DIR, all or nothing.\n"
+"\n"
+"Entries are written into a temporary directory beside DIR, renamed onto DIR only when the\n"
+"whole archive was read (an older DIR is replaced then). The archive is refused, and nothing\n"
+"is left behind, when an entry has an absolute path or a '..' segment, is a link leading out\n"
+"of DIR, or is a device file, FIFO or socket. macOS metadata (__MACOSX/, ._*) is skipped.\n"
+"\n"
+"  --strip-top   when every entry sits under one top folder, unpack its contents into DIR\n"
+"  -h, --help    this text\n"
+"Exit status: 0 unpacked, 1 refused or unreadable archive, 2 usage.\n";
 
 int main(int argc, char **argv)
 {
 	ct_cli_start(argc, argv, "ct-unpack", usage);
-	ct_exit(ct_fail(CT_EDATA, "not built yet: this command's work has not landed (see README.md)"));
+	static const struct option opts[] = {{"strip-top", no_argument, 0, 's'}, {0, 0, 0, 0}};
+	unsigned flags = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 's')
+			flags |= CT_UNPACK_STRIP_TOP;
+		else
+			ct_usage_error("unknown option");
+	}
+	if (argc - optind != 2)
+		ct_usage_error("expected ARCHIVE and DIR");
+	ct_exit(ct_unpack(argv[optind], argv[optind + 1], flags));
 }

@@ -4,16 +4,30 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+/* Fetched once: OpenSSL 3 looks an algorithm up in its providers on every implicit use
+ * (EVP_md5() and the like), which costs more than hashing a UUID. */
+static EVP_MD *fetched[3];
+static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
+
+static void fetch_all(void)
+{
+	fetched[0] = EVP_MD_fetch(NULL, "MD5", NULL);
+	fetched[1] = EVP_MD_fetch(NULL, "SHA1", NULL);
+	fetched[2] = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 static const EVP_MD *md_of(ct_digest_kind kind)
 {
+	pthread_once(&fetch_once, fetch_all);
 	switch (kind) {
-	case CT_MD5: return EVP_md5();
-	case CT_SHA256: return EVP_sha256();
-	default: return EVP_sha1();
+	case CT_MD5: return fetched[0] ? fetched[0] : EVP_md5();
+	case CT_SHA256: return fetched[2] ? fetched[2] : EVP_sha256();
+	default: return fetched[1] ? fetched[1] : EVP_sha1();
 	}
 }
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,13 +40,16 @@ ct_code ct_atomic_open(ct_atomic *a, const char *path)
 		return c;
 	}
 	fchmod(a->fd, 0644);
+	a->f = fdopen(a->fd, "w");
+	if (!a->f) {
+		ct_atomic_abort(a);
+		return ct_fail(CT_ENOMEM, "%s: out of memory", path);
+	}
 	return CT_OK;
 }
 
 FILE *ct_atomic_stream(ct_atomic *a)
 {
-	if (!a->f)
-		a->f = fdopen(a->fd, "w");
 	return a->f;
 }
 
@@ -207,4 +211,29 @@ char *ct_path_join(const char *dir, const char *name)
 	if (p)
 		snprintf(p, n, "%s/%s", dir, name);
 	return p;
+}
+
+char *ct_pathf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	va_start(ap, fmt);
+	int n = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	return n < 0 ? NULL : p;
+}
+
+ct_code ct_write_all(int fd, const void *buf, size_t len, const char *path)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return ct_fail_errno(CT_EIO, "%s: write failed", path);
+		p += w;
+		len -= (size_t)w;
+	}
+	return CT_OK;
 }

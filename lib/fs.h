@@ -17,13 +17,13 @@
 
 typedef struct {
 	int fd;
-	FILE *f;      /* set by ct_atomic_stream() */
+	FILE *f;      /* a stdio stream on fd; use one or the other */
 	char *tmp;    /* temporary path */
 	char *final;  /* final path */
 } ct_atomic;
 
 ct_code ct_atomic_open(ct_atomic *a, const char *path);
-/* A stdio stream on the temporary file (created once). NULL only when out of memory. */
+/* The stdio stream on the temporary file (a->f), never NULL after a successful open. */
 FILE *ct_atomic_stream(ct_atomic *a);
 ct_code ct_atomic_commit(ct_atomic *a);
 void ct_atomic_abort(ct_atomic *a);
@@ -43,5 +43,10 @@ bool ct_path_is_safe(const char *rel);
 
 /* dir + "/" + name, malloc'd (NULL when out of memory). */
 char *ct_path_join(const char *dir, const char *name);
+/* A path built printf-style, malloc'd (NULL when out of memory). */
+char *ct_pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Every byte of buf to fd (short writes and EINTR retried); path names fd in the message. */
+ct_code ct_write_all(int fd, const void *buf, size_t len, const char *path);
 
 #endif

@@ -18,6 +18,8 @@ GDCM_LIBS ?= -lgdcmMSFF -lgdcmDICT -lgdcmDSED -lgdcmCommon
 # nifti_clib (libnifti2-dev) ships no .pc file either.
 NIFTI_INC ?= /usr/include/nifti
 NIFTI_LIBS ?= -lnifti2 -lznz -lm
+# libcsv (CSV manifests and tables) ships no .pc file.
+CSV_LIBS ?= -lcsv
 
 OPT   ?= -O2 -g
 WARN  := -Wall -Wextra
@@ -33,7 +35,7 @@ CPPFLAGS += -I$(TOP)/lib -D_GNU_SOURCE
 CFLAGS   += -std=c11 $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
 CXXFLAGS += -std=c++14 $(OPT) $(WARN) $(SANFLAGS) -isystem $(GDCM_INC) -MMD -MP
 LDFLAGS  += $(SANFLAGS)
-LDLIBS   += $(PKG_LIBS) $(GDCM_LIBS) $(NIFTI_LIBS) -lpthread -lstdc++
+LDLIBS   += $(PKG_LIBS) $(GDCM_LIBS) $(NIFTI_LIBS) $(CSV_LIBS) -lpthread -lstdc++
 
 LIB_C   := $(wildcard $(TOP)/lib/*.c)
 LIB_CC  := $(wildcard $(TOP)/lib/*.cc)
@@ -51,6 +53,7 @@ all: check-build-deps $(CMDS)
 check-build-deps:
 	@$(PKG_CONFIG) --exists $(PKGS) || { echo "ctmake: missing development packages for: $$($(PKG_CONFIG) --print-errors --exists $(PKGS) 2>&1 | head -3). Run 'make deps'." >&2; exit 1; }
 	@test -n "$(GDCM_INC)" -a -f "$(GDCM_INC)/gdcmReader.h" || { echo "ctmake: GDCM headers not found (looked for /usr/include/gdcm-3.*). Run 'make deps' (Debian package libgdcm-dev)." >&2; exit 1; }
+	@test -f /usr/include/csv.h || { echo "ctmake: libcsv headers not found. Run 'make deps' (Debian package libcsv-dev)." >&2; exit 1; }
 	@test -f "$(NIFTI_INC)/nifti2_io.h" || { echo "ctmake: nifti_clib headers not found in $(NIFTI_INC). Run 'make deps' (Debian package libnifti2-dev)." >&2; exit 1; }
 
 $(BUILD)/libct.a: $(LIB_OBJ)

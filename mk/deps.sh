@@ -6,7 +6,7 @@ set -eu
 
 # Build: compiler, pkg-config, and one library per concern (see DESIGN.md).
 BUILD="make gcc g++ pkg-config libcurl4-openssl-dev libssl-dev libgdcm-dev libdeflate-dev
-zlib1g-dev libexpat1-dev libarchive-dev libjansson-dev libnifti2-dev"
+zlib1g-dev libexpat1-dev libarchive-dev libjansson-dev libnifti2-dev libcsv-dev"
 # Tests: TAP runner, Node for s3rver and the fault proxy, python3 with pydicom (fixtures, real CT
 # series, loading the pickle), the reference converters, gdcmconv for compressed fixtures,
 # curl/openssl for the test servers, Slurm for the cluster test.

@@ -4,8 +4,8 @@
 #   mirror_start                 # sets MIRROR_URL; stopped by at_exit
 #   mirror_put BUCKET KEY FILE   # one unsigned PUT
 #   mirror_seed BUCKET PREFIX DIR   # every file in DIR as PREFIX<name>, 16 at a time
-# Buckets: the three IDC buckets on AWS.
-MIRROR_BUCKETS="idc-open-data idc-open-data-two idc-open-data-cr"
+# Buckets: the three IDC buckets on AWS (set MIRROR_BUCKETS before sourcing for others).
+MIRROR_BUCKETS=${MIRROR_BUCKETS:-"idc-open-data idc-open-data-two idc-open-data-cr"}
 
 mirror_start() {
 	[ -x "$TESTS/node_modules/.bin/s3rver" ] || { echo "s3rver missing: run 'make check' (npm ci in tests/)" >&2; return 1; }

@@ -1,0 +1,261 @@
+/* ct-datalist: a MONAI-style datalist.json from an MSD dataset.json or from a table. */
+#include "cli.h"
+#include "table.h"
+#include "datalist.h"
+#include "fs.h"
+#include "log.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char usage[] =
+"usage: ct-datalist msd OUT TASKDIR...\n"
+"       ct-datalist table [options] OUT TABLE\n"
+"Write a MONAI-style datalist OUT ({\"training\": [...], \"validation\": [...], \"testing\": [...]}),\n"
+"every path relative to OUT's directory, every file it names checked to exist. OUT is written\n"
+"atomically.\n"
+"\n"
+"msd: from each Medical Segmentation Decathlon task's dataset.json (every TASKDIR under OUT's\n"
+"  directory): training → training ({image, label, task}), test → testing ({image, task}).\n"
+"table: one item per row of TABLE (CSV or TSV, delimiter guessed), its section from the split\n"
+"  column (train/val/test or training/validation/testing; other rows are left out):\n"
+"  --split-column COL  the split column (default split)\n"
+"  --image PATTERN     the image path; {COL} stands for that column's value (required)\n"
+"  --label PATTERN     a label path, like --image\n"
+"  --int-label COL     the label is COL's value as an integer\n"
+"  --extra COL         also copy COL's value into each item, under its name (repeatable)\n"
+"  -h, --help          this text\n"
+"Exit status: 0 written, 1 bad input or a missing file, 2 usage.\n";
+
+typedef struct {
+	const char *split_col, *image, *label, *int_label;
+	const char *extra[16];
+	int nextra;
+} table_opts;
+
+static ct_code check_exists(const char *base, const char *rel, const char *where)
+{
+	char *p = ct_path_join(base, rel);
+	struct stat st;
+	int ok = p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	free(p);
+	return ok ? CT_OK : ct_fail(CT_EDATA, "%s: %s: no such file under %s", where, rel, base);
+}
+
+/* A dataset.json path ("./imagesTr/x.nii.gz") as seen from base. */
+static ct_code msd_path(const char *prefix, const char *p, const char *base, const char *where, json_t **out)
+{
+	if (!p)
+		return ct_fail(CT_EDATA, "%s: an entry without a path", where);
+	while (p[0] == '.' && p[1] == '/')
+		p += 2;
+	if (!ct_path_is_safe(p))
+		return ct_fail(CT_EDATA, "%s: unsafe path '%s'", where, p);
+	char *rel = ct_path_join(prefix, p);
+	if (!rel)
+		return ct_fail(CT_ENOMEM, "out of memory");
+	ct_code c = check_exists(base, rel, where);
+	*out = c ? NULL : json_string(rel);
+	free(rel);
+	return c;
+}
+
+static ct_code msd_item(json_t *e, const char *prefix, const char *task, const char *base, const char *where, json_t **item)
+{
+	json_t *img = NULL, *lab = NULL;
+	const char *ip = json_is_string(e) ? json_string_value(e) : json_string_value(json_object_get(e, "image"));
+	ct_code c = msd_path(prefix, ip, base, where, &img);
+	json_t *l = json_is_object(e) ? json_object_get(e, "label") : NULL;
+	if (c == CT_OK && l)
+		c = msd_path(prefix, json_string_value(l), base, where, &lab);
+	if (c) {
+		json_decref(img);
+		return c;
+	}
+	*item = json_object();
+	json_object_set_new(*item, "image", img);
+	if (lab)
+		json_object_set_new(*item, "label", lab);
+	json_object_set_new(*item, "task", json_string(task));
+	return CT_OK;
+}
+
+/* TASKDIR relative to base (both resolved), or NULL when it is not under base. */
+static char *relative_to(const char *dir, const char *base)
+{
+	char rd[PATH_MAX], rb[PATH_MAX];
+	if (!realpath(dir, rd) || !realpath(base, rb))
+		return NULL;
+	size_t n = strlen(rb);
+	if (strncmp(rd, rb, n) || rd[n] != '/')
+		return NULL;
+	return strdup(rd + n + 1);
+}
+
+static ct_code add_task(ct_datalist *d, const char *taskdir, const char *base)
+{
+	char *prefix = relative_to(taskdir, base);
+	if (!prefix)
+		return ct_fail(CT_EUSAGE, "%s: not a directory under %s", taskdir, base);
+	char *path = ct_path_join(taskdir, "dataset.json");
+	json_error_t err;
+	json_t *root = path ? json_load_file(path, 0, &err) : NULL;
+	ct_code c = CT_OK;
+	if (!root)
+		c = ct_fail(CT_EDATA, "%s: %s", path ? path : taskdir, path ? err.text : "out of memory");
+	const char *task = strrchr(prefix, '/') ? strrchr(prefix, '/') + 1 : prefix;
+	static const char *const keys[][2] = {{"training", "training"}, {"test", "testing"}};
+	for (int k = 0; c == CT_OK && k < 2; k++) {
+		json_t *arr = json_object_get(root, keys[k][0]), *e;
+		size_t i;
+		if (!json_is_array(arr) && k == 0)
+			c = ct_fail(CT_EDATA, "%s: no training[]", path);
+		json_array_foreach(arr, i, e) {
+			json_t *item;
+			if ((c = msd_item(e, prefix, task, base, path, &item)) || (c = ct_datalist_add(d, keys[k][1], item)))
+				break;
+		}
+	}
+	json_decref(root);
+	free(path);
+	free(prefix);
+	return c;
+}
+
+/* PATTERN with {COL} replaced by the row's values; malloc'd, NULL on a bad pattern. */
+static char *expand(const char *pat, const ct_table *t, const ct_csv_row *r, const char *where)
+{
+	size_t cap = strlen(pat) + 1, n = 0;
+	for (size_t i = 0; i < r->n; i++)
+		cap += strlen(r->field[i]);
+	char *out = malloc(cap);
+	for (const char *p = pat; out && *p; p++) {
+		const char *close = *p == '{' ? strchr(p, '}') : NULL;
+		if (!close) {
+			out[n++] = *p;
+			continue;
+		}
+		char col[256];
+		snprintf(col, sizeof col, "%.*s", (int)(close - p - 1), p + 1);
+		int i = ct_table_column(t, col);
+		if (i < 0) {
+			ct_fail(CT_EDATA, "%s: pattern '%s' names no column '%s'", where, pat, col);
+			free(out);
+			return NULL;
+		}
+		n += (size_t)sprintf(out + n, "%s", r->field[i]);
+		p = close;
+	}
+	if (out)
+		out[n] = 0;
+	return out;
+}
+
+static ct_code table_item(const ct_table *t, const ct_csv_row *r, const table_opts *o, const char *base,
+                          const char *where, json_t **item)
+{
+	char *img = expand(o->image, t, r, where), *lab = o->label ? expand(o->label, t, r, where) : NULL;
+	ct_code c = !img || (o->label && !lab) ? CT_EDATA : check_exists(base, img, where);
+	if (c == CT_OK && lab)
+		c = check_exists(base, lab, where);
+	if (c == CT_OK) {
+		*item = json_object();
+		json_object_set_new(*item, "image", json_string(img));
+		if (lab)
+			json_object_set_new(*item, "label", json_string(lab));
+		for (int k = 0; k < o->nextra; k++)
+			json_object_set_new(*item, o->extra[k], json_string(r->field[ct_table_column(t, o->extra[k])]));
+		if (o->int_label) {
+			const char *v = r->field[ct_table_column(t, o->int_label)];
+			char *end;
+			errno = 0;
+			long long x = strtoll(v, &end, 10);
+			if (errno || end == v || *end) {
+				json_decref(*item);
+				c = ct_fail(CT_EDATA, "%s:%ld: label '%s' is not an integer", where, r->line, v);
+			} else
+				json_object_set_new(*item, "label", json_integer(x));
+		}
+	}
+	free(img);
+	free(lab);
+	return c;
+}
+
+static ct_code add_table(ct_datalist *d, const char *path, const table_opts *o, const char *base)
+{
+	ct_table t;
+	ct_code c = ct_table_read(path, 0, &t);
+	if (c)
+		return c;
+	int split, dummy;
+	if (!(c = ct_table_need(&t, path, o->split_col, &split)) && o->int_label)
+		c = ct_table_need(&t, path, o->int_label, &dummy);
+	for (int k = 0; c == CT_OK && k < o->nextra; k++)
+		c = ct_table_need(&t, path, o->extra[k], &dummy);
+	size_t skipped = 0;
+	for (size_t i = 1; c == CT_OK && i < t.n; i++) {
+		const char *section = ct_datalist_section(t.row[i].field[split]);
+		json_t *item;
+		if (!section)
+			skipped++;
+		else if (!(c = table_item(&t, &t.row[i], o, base, path, &item)))
+			c = ct_datalist_add(d, section, item);
+	}
+	if (c == CT_OK && skipped)
+		ct_info("%s: %zu rows without a train/val/test split left out", path, skipped);
+	ct_table_free(&t);
+	return c;
+}
+
+int main(int argc, char **argv)
+{
+	ct_cli_start(argc, argv, "ct-datalist", usage);
+	static const struct option opts[] = {
+		{"split-column", required_argument, 0, 's'}, {"image", required_argument, 0, 'i'},
+		{"label", required_argument, 0, 'l'}, {"int-label", required_argument, 0, 'n'},
+		{"extra", required_argument, 0, 'e'}, {0, 0, 0, 0}};
+	table_opts o = {.split_col = "split"};
+	/* The mode word comes first; the options follow it. */
+	const char *mode = argc > 1 ? argv[1] : "";
+	int msd = !strcmp(mode, "msd"), table = !strcmp(mode, "table");
+	if (!msd && !table)
+		ct_usage_error("the first argument is 'msd' or 'table'");
+	argc--, argv++;
+	int c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': o.split_col = optarg; break;
+		case 'i': o.image = optarg; break;
+		case 'l': o.label = optarg; break;
+		case 'n': o.int_label = optarg; break;
+		case 'e':
+			if (o.nextra == 16)
+				ct_usage_error("--extra: at most 16 columns");
+			o.extra[o.nextra++] = optarg;
+			break;
+		default: ct_usage_error("unknown option");
+		}
+	}
+	if (argc - optind < 2 || (table && (argc - optind != 2 || !o.image)) || (o.label && o.int_label))
+		ct_usage_error("expected 'msd OUT TASKDIR...' or 'table --image PATTERN OUT TABLE'");
+	const char *out = argv[optind];
+	char *outcopy = strdup(out), *base = outcopy ? dirname(outcopy) : NULL;
+	ct_datalist d;
+	ct_code code = base ? ct_datalist_init(&d) : ct_fail(CT_ENOMEM, "out of memory");
+	for (int i = optind + 1; code == CT_OK && i < argc; i++)
+		code = msd ? add_task(&d, argv[i], base) : add_table(&d, argv[i], &o, base);
+	if (code == CT_OK)
+		code = ct_datalist_write(&d, out);
+	if (base)
+		ct_datalist_free(&d);
+	free(outcopy);
+	ct_exit(code);
+}

@@ -1,0 +1,228 @@
+/* labelmap.c: see labelmap.h. */
+#include "labelmap.h"
+#include "fs.h"
+
+#include <errno.h>
+#include <math.h>
+#include <nifti2_io.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* One "id<TAB>name" line into the table (comments and the header line skipped). */
+static void class_line(char *line, ct_classes *out, int *bad)
+{
+	line[strcspn(line, "\r")] = 0;
+	if (!*line || *line == '#' || !strncmp(line, "id\t", 3))
+		return;
+	char *end, *name = strchr(line, '\t');
+	long id = strtol(line, &end, 10);
+	*bad = !name || end != name || id < 1 || id > 32767 || !name[1] || strchr(name + 1, '/') ||
+	       strchr(name + 1, '\t') || (out->n && id <= out->cls[out->n - 1].id);
+	if (*bad)
+		return;
+	out->cls[out->n].id = (int)id;
+	out->cls[out->n++].name = strdup(name + 1);
+}
+
+ct_code ct_classes_read(const char *path, ct_classes *out)
+{
+	memset(out, 0, sizeof *out);
+	char *buf;
+	size_t len;
+	ct_code c = ct_read_file(path, &buf, &len);
+	if (c)
+		return c;
+	out->cls = calloc(len / 2 + 1, sizeof *out->cls); /* a line is at least 2 bytes */
+	if (!out->cls)
+		c = ct_fail(CT_ENOMEM, "%s: out of memory", path);
+	int lineno = 0, bad = 0;
+	char *save = NULL;
+	for (char *l = strtok_r(buf, "\n", &save); c == CT_OK && l; l = strtok_r(NULL, "\n", &save)) {
+		lineno++;
+		class_line(l, out, &bad);
+		if (bad)
+			c = ct_fail(CT_EDATA, "%s:%d: not an 'id<TAB>name' line with ids increasing", path, lineno);
+	}
+	free(buf);
+	if (c == CT_OK && out->n == 0)
+		c = ct_fail(CT_EDATA, "%s: no classes", path);
+	if (c)
+		ct_classes_free(out);
+	return c;
+}
+
+void ct_classes_free(ct_classes *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->cls[i].name);
+	free(c->cls);
+	memset(c, 0, sizeof *c);
+}
+
+void ct_overlaps_free(ct_overlaps *o)
+{
+	free(o->pair);
+	memset(o, 0, sizeof *o);
+}
+
+/* The voxel-to-world matrix nifti_clib settled on (sform when set, else qform). */
+static const nifti_dmat44 *affine(const nifti_image *im)
+{
+	return im->sform_code > 0 ? &im->sto_xyz : &im->qto_xyz;
+}
+
+static ct_code same_grid(const nifti_image *ct, const nifti_image *m, const char *mask)
+{
+	if (m->nx != ct->nx || m->ny != ct->ny || m->nz != ct->nz || m->nvox != ct->nvox)
+		return ct_fail(CT_EDATA, "%s: grid %lldx%lldx%lld differs from ct.nii.gz's %lldx%lldx%lld", mask,
+		               (long long)m->nx, (long long)m->ny, (long long)m->nz,
+		               (long long)ct->nx, (long long)ct->ny, (long long)ct->nz);
+	const nifti_dmat44 *a = affine(ct), *b = affine(m);
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 4; j++)
+			if (fabs(a->m[i][j] - b->m[i][j]) > 1e-3)
+				return ct_fail(CT_EDATA, "%s: voxel-to-world matrix differs from ct.nii.gz's (row %d: %g vs %g)",
+				               mask, i, b->m[i][j], a->m[i][j]);
+	return CT_OK;
+}
+
+/* Whether voxel i of a mask of any datatype is set. */
+static int is_set(const nifti_image *m, size_t i)
+{
+	const void *d = m->data;
+	switch (m->datatype) {
+	case DT_UINT8: return ((const uint8_t *)d)[i] != 0;
+	case DT_INT8: return ((const int8_t *)d)[i] != 0;
+	case DT_INT16: return ((const int16_t *)d)[i] != 0;
+	case DT_UINT16: return ((const uint16_t *)d)[i] != 0;
+	case DT_INT32: return ((const int32_t *)d)[i] != 0;
+	case DT_UINT32: return ((const uint32_t *)d)[i] != 0;
+	case DT_INT64: return ((const int64_t *)d)[i] != 0;
+	case DT_UINT64: return ((const uint64_t *)d)[i] != 0;
+	case DT_FLOAT32: return ((const float *)d)[i] != 0;
+	case DT_FLOAT64: return ((const double *)d)[i] != 0;
+	default: return -1;
+	}
+}
+
+static ct_code note_overlap(ct_overlaps *o, int lower, int higher)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (o->pair[i].lower == lower && o->pair[i].higher == higher) {
+			o->pair[i].voxels++;
+			return CT_OK;
+		}
+	ct_overlap *np = realloc(o->pair, (o->n + 1) * sizeof *np);
+	if (!np)
+		return ct_fail(CT_ENOMEM, "out of memory");
+	o->pair = np;
+	o->pair[o->n++] = (ct_overlap){lower, higher, 1};
+	return CT_OK;
+}
+
+static ct_code paint(const char *path, const nifti_image *ct, int id, uint16_t *label, ct_overlaps *o)
+{
+	nifti_image *m = nifti_image_read(path, 1);
+	if (!m || !m->data) {
+		if (m)
+			nifti_image_free(m);
+		return ct_fail(CT_EDATA, "%s: cannot read as NIfTI", path);
+	}
+	ct_code c = same_grid(ct, m, path);
+	if (c == CT_OK && is_set(m, 0) < 0)
+		c = ct_fail(CT_EDATA, "%s: datatype %s is not an integer or float type", path, nifti_datatype_string(m->datatype));
+	for (size_t i = 0; c == CT_OK && i < (size_t)ct->nvox; i++) {
+		if (!is_set(m, i))
+			continue;
+		if (label[i])
+			c = note_overlap(o, label[i], id);
+		label[i] = (uint16_t)id;
+	}
+	nifti_image_free(m);
+	return c;
+}
+
+/* Write the label map with ct's header to a temporary name, then rename it onto out. */
+static ct_code write_label(const nifti_image *ct, const uint16_t *label, int max_id, const char *out)
+{
+	nifti_image *nim = nifti_copy_nim_info(ct);
+	size_t n = (size_t)ct->nvox, tl = strlen(out) + 24;
+	char *tmp = malloc(tl);
+	int small = max_id <= 255;
+	void *data = malloc(n * (small ? 1 : 2));
+	if (!nim || !tmp || !data) {
+		free(tmp), free(data);
+		if (nim)
+			nifti_image_free(nim);
+		return ct_fail(CT_ENOMEM, "%s: out of memory", out);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (small)
+			((uint8_t *)data)[i] = (uint8_t)label[i];
+		else
+			((int16_t *)data)[i] = (int16_t)label[i];
+	}
+	nim->datatype = small ? DT_UINT8 : DT_INT16;
+	nim->nbyper = small ? 1 : 2;
+	nim->scl_slope = 1, nim->scl_inter = 0;
+	nim->cal_min = 0, nim->cal_max = max_id;
+	nim->intent_code = NIFTI_INTENT_LABEL;
+	nim->data = data;
+	snprintf(tmp, tl, "%s.tmp.XXXXXX.nii.gz", out);
+	int fd = mkstemps(tmp, 7);
+	ct_code c = CT_OK;
+	if (fd < 0)
+		c = ct_fail_errno(CT_EIO, "%s: cannot create", tmp);
+	else {
+		fchmod(fd, 0644); /* mkstemps made it private */
+		close(fd);
+	}
+	if (c == CT_OK && nifti_set_filenames(nim, tmp, 0, 1))
+		c = ct_fail(CT_EIO, "%s: nifti_clib refuses the name", tmp);
+	if (c == CT_OK) {
+		nifti_image_write(nim);
+		/* nifti_image_write says nothing on failure: read the header back. */
+		nifti_image *back = nifti_image_read(tmp, 0);
+		if (!back || back->nvox != ct->nvox)
+			c = ct_fail(CT_EIO, "%s: writing failed", tmp);
+		if (back)
+			nifti_image_free(back);
+	}
+	if (c == CT_OK && rename(tmp, out))
+		c = ct_fail_errno(CT_EIO, "%s: cannot rename to %s", tmp, out);
+	if (c)
+		unlink(tmp);
+	free(tmp);
+	nifti_image_free(nim); /* frees data too */
+	return c;
+}
+
+ct_code ct_labelmap_merge(const char *casedir, const ct_classes *classes, const char *out, ct_overlaps *overlaps)
+{
+	memset(overlaps, 0, sizeof *overlaps);
+	nifti_set_debug_level(0); /* its own messages on stderr would duplicate ours */
+	char path[4096];
+	snprintf(path, sizeof path, "%s/ct.nii.gz", casedir);
+	nifti_image *ct = nifti_image_read(path, 0);
+	if (!ct)
+		return ct_fail(CT_EDATA, "%s: cannot read as NIfTI", path);
+	uint16_t *label = calloc((size_t)ct->nvox, sizeof *label);
+	ct_code c = label ? CT_OK : ct_fail(CT_ENOMEM, "%s: out of memory for the label map", casedir);
+	for (size_t i = 0; c == CT_OK && i < classes->n; i++) {
+		snprintf(path, sizeof path, "%s/segmentations/%s.nii.gz", casedir, classes->cls[i].name);
+		if (access(path, R_OK))
+			c = ct_fail_errno(CT_EDATA, "%s: mask missing", path);
+		else
+			c = paint(path, ct, classes->cls[i].id, label, overlaps);
+	}
+	if (c == CT_OK)
+		c = write_label(ct, label, classes->cls[classes->n - 1].id, out);
+	free(label);
+	nifti_image_free(ct);
+	if (c)
+		ct_overlaps_free(overlaps);
+	return c;
+}

@@ -1,0 +1,42 @@
+/* manifest.h: the series an IDC manifest names, once each, in manifest order.
+ *
+ * Accepted forms, one series per line: s5cmd lines `cp s3://BUCKET/<uuid>/<star> .`,
+ * `…/<star>.`, `cp s3://BUCKET/<uuid>/<instance>.dcm.`, bare `s3://BUCKET/<uuid>/<star>` or
+ * `s3://BUCKET/<uuid>/` (<star> is the shell wildcard),
+ * the same with gs://; `#` comments, blank lines, CRLF, a UTF-8 BOM. Or a CSV export with a
+ * header naming a cp_command or series_aws_url column (optional collection_id, PatientID,
+ * SeriesInstanceUID). The series is the path segment after the bucket, a crdc_series_uuid.
+ * A line naming a series already seen is dropped (first wins; a different bucket for the same
+ * series is an error). Any other line is an error "MANIFEST:LINE: why".
+ */
+#ifndef CT_MANIFEST_H
+#define CT_MANIFEST_H
+
+#include "err.h"
+
+#include <stddef.h>
+
+typedef struct {
+	char uuid[37];
+	char scheme[3];      /* "s3" or "gs" */
+	char *bucket;
+	char *collection;    /* "" when the manifest does not say */
+	char *patient;       /* "" when the manifest does not say */
+	char *series_uid;    /* "" when the manifest does not say */
+	long line;
+} ct_scan;
+
+typedef struct {
+	ct_scan *scan;
+	size_t n, cap;
+	size_t duplicates;   /* lines dropped as repeats */
+} ct_manifest;
+
+ct_code ct_manifest_read(const char *path, ct_manifest *m);
+void ct_manifest_free(ct_manifest *m);
+
+/* Which of n shards (1-based) a series belongs to: the first 8 bytes of MD5(uuid), big-endian,
+ * modulo n, plus 1. Stable across machines and runs, so shards are disjoint and cover all. */
+unsigned ct_scan_shard(const char *uuid, unsigned n);
+
+#endif

@@ -1,0 +1,35 @@
+# mk/downstream.mk: what the downstream datasets (mk/downstream-<name>.mk) share. Each of those
+# includes this file first (the wildcard in the top Makefile may order them before it).
+ifndef CT_DOWNSTREAM_MK
+CT_DOWNSTREAM_MK := 1
+
+DOWNSTREAM := $(DATA)/downstream
+# Downloads, verified, kept only while needed (KEEP_ARCHIVES=1 keeps them).
+ARCHIVES   := $(DOWNSTREAM)/.archives
+CHECKSUMS  := $(TOP)/checksums
+# The MSD tasks' folder: downstream-msd makes it, downstream-3dmir reads it.
+MSD        := $(DOWNSTREAM)/msd
+
+# $(call downstream_goal,NAME): non-empty when this run was asked for downstream-NAME or a file
+# of it. Generated makefiles and settings files are only made then, so `make check` or
+# `make pretrain-data` never starts a downstream download.
+downstream_goal = $(filter downstream-$1 $(DOWNSTREAM)/$1/%,$(MAKECMDGOALS))
+
+# $(call setting,FILE,VALUE): FILE holds VALUE and is rewritten only when VALUE changed, so a
+# target depending on FILE is remade when a user setting (not a file) changes.
+setting = $(shell mkdir -p '$(dir $1)' && { printf '%s\n' '$2' | cmp -s - '$1' || printf '%s\n' '$2' > '$1'; })
+
+# After unpacking: the archive goes unless KEEP_ARCHIVES=1. Archives are listed in .SECONDARY,
+# so a removed one is not fetched again while what was unpacked from it is up to date.
+drop_archive = $(if $(filter 1,$(KEEP_ARCHIVES)),,rm -f '$1')
+
+# Extra ct-fetch options for the downstream downloads (e.g. --retries N, --cacert FILE).
+DOWNSTREAM_FETCH_FLAGS ?=
+FETCH_URL = $(BIN)/ct-fetch $(DOWNSTREAM_FETCH_FLAGS) --url
+
+# $(call zenodo_fetch,RECORD_TSV,FILE): the file a `ct-zenodo` record line names, verified.
+zenodo_fetch = $(FETCH_URL) "$$(cut -f4 '$1')" --md5 "$$(cut -f3 '$1')" '$2'
+
+DOWNSTREAM_TOOLS := $(addprefix $(BIN)/,ct-fetch ct-pin ct-zenodo ct-unpack ct-csv ct-datalist ct-labelmap ct-npz ct-3dmir)
+
+endif

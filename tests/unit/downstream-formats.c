@@ -1,0 +1,95 @@
+/* Unit tests of the downstream parsers: lib/csv (BOM, CRLF, quotes, guessed delimiter, ragged
+ * rows), lib/npy (headers, dtypes, sign extension, truncation), lib/pin (placeholders),
+ * lib/datalist (split names), lib/unpack (macOS metadata names). */
+#include "table.h"
+#include "datalist.h"
+#include "fs.h"
+#include "npy.h"
+#include "pin.h"
+#include "unpack.h"
+#include "tap.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static size_t npy(unsigned char *buf, const char *dict, const void *data, size_t len)
+{
+	size_t hl = strlen(dict), pad = (64 - (10 + hl + 1) % 64) % 64;
+	memcpy(buf, "\x93NUMPY\x01\x00", 8);
+	buf[8] = (unsigned char)((hl + pad + 1) & 0xff), buf[9] = (unsigned char)((hl + pad + 1) >> 8);
+	memcpy(buf + 10, dict, hl);
+	memset(buf + 10 + hl, ' ', pad);
+	buf[10 + hl + pad] = '\n';
+	memcpy(buf + 11 + hl + pad, data, len);
+	return 11 + hl + pad + len;
+}
+
+static void csv_tests(void)
+{
+	const char text[] = "\xEF\xBB\xBFimage_id;split;note\r\ns1;train;\"a;b \"\"q\"\"\"\r\n\r\ns2;val;\"two\r\nlines\"\r\n";
+	ct_table t;
+	CHECK(ct_table_parse(text, sizeof text - 1, 0, "t", &t) == CT_OK, "a ';' table with BOM, CRLF and quotes parses");
+	CHECK(t.sep == ';' && t.n == 3, "delimiter guessed ';', blank line skipped (%zu rows)", t.n);
+	CHECK(!strcmp(t.row[0].field[0], "image_id"), "the BOM is not part of the first name");
+	CHECK(!strcmp(t.row[1].field[2], "a;b \"q\""), "quoted delimiter and doubled quotes");
+	CHECK(!strcmp(t.row[2].field[2], "two\nlines"), "a quoted line break becomes LF");
+	CHECK(ct_table_column(&t, "split") == 1 && ct_table_column(&t, "nope") == -1, "columns by name");
+	ct_table_free(&t);
+	CHECK(ct_table_parse("a,b\n1,2,3\n", 10, 0, "r", &t) == CT_EDATA && strstr(ct_errmsg(), "r:2"), "a ragged row is refused with its line");
+	const char tsv[] = "a\tb\tc,d\n1\t2\t3\n";
+	CHECK(ct_table_parse(tsv, strlen(tsv), 0, "g", &t) == CT_OK && t.sep == '\t' && t.row[1].n == 3, "tab guessed when tabs win");
+	ct_table_free(&t);
+	CHECK(ct_table_parse("a,\"b\n", 5, 0, "q", &t) == CT_EDATA, "an unterminated quote is refused");
+}
+
+static void npy_tests(void)
+{
+	unsigned char buf[512];
+	int16_t v[6] = {1, -2, 3, -32768, 5, 32767};
+	size_t n = npy(buf, "{'descr': '<i2', 'fortran_order': False, 'shape': (2, 3), }", v, sizeof v);
+	ct_npy a;
+	CHECK(ct_npy_parse(buf, n, "v", &a) == CT_OK && a.ndim == 2 && a.shape[0] == 2 && a.shape[1] == 3 && a.count == 6,
+	      "an int16 2x3 array parses");
+	CHECK(ct_npy_int(&a, 1) == -2 && ct_npy_int(&a, 3) == -32768 && ct_npy_int(&a, 5) == 32767, "int16 values sign-extend");
+	uint8_t u[3] = {0, 200, 255};
+	n = npy(buf, "{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }", u, 3);
+	CHECK(ct_npy_parse(buf, n, "u", &a) == CT_OK && ct_npy_int(&a, 2) == 255, "uint8 values stay positive");
+	CHECK(ct_npy_parse(buf, n - 1, "u", &a) == CT_EDATA, "a truncated array is refused");
+	n = npy(buf, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", "abcd", 4);
+	CHECK(ct_npy_parse(buf, n, "f", &a) == CT_EDATA, "float arrays are refused");
+	n = npy(buf, "{'descr': '|u1', 'fortran_order': True, 'shape': (3,), }", u, 3);
+	CHECK(ct_npy_parse(buf, n, "F", &a) == CT_EDATA, "Fortran order is refused");
+	CHECK(ct_npy_parse("PK\3\4", 4, "z", &a) == CT_EDATA, "not an npy");
+}
+
+static void pin_tests(void)
+{
+	char path[] = "/tmp/ct-pin-test.XXXXXX";
+	int fd = mkstemp(path);
+	const char text[] = "# pins\n900150983CD24FB0D6963F7D28E17F72  abc.txt\nUNKNOWN-fill-in  later.csv\n";
+	CHECK(fd >= 0 && write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1), "pin file written");
+	close(fd);
+	char hex[CT_HEX_MAX];
+	int found;
+	CHECK(ct_pin_lookup(path, CT_MD5, "abc.txt", hex, &found) == CT_OK && !strcmp(hex, "900150983cd24fb0d6963f7d28e17f72"),
+	      "a pin is found and lower-cased");
+	CHECK(ct_pin_lookup(path, CT_MD5, "later.csv", hex, &found) == CT_EDATA && found == 1, "a placeholder pin fails, found");
+	CHECK(ct_pin_lookup(path, CT_MD5, "other", hex, &found) == CT_EDATA && found == 0, "an unpinned name fails, not found");
+	CHECK(ct_pin_lookup(path, CT_SHA256, "abc.txt", hex, &found) == CT_EDATA, "a pin of the wrong length fails");
+	unlink(path);
+}
+
+int main(void)
+{
+	csv_tests();
+	npy_tests();
+	pin_tests();
+	CHECK(!strcmp(ct_datalist_section("train"), "training") && !strcmp(ct_datalist_section("VAL"), "validation") &&
+	      !strcmp(ct_datalist_section("testing"), "testing") && !ct_datalist_section("") && !ct_datalist_section("holdout"),
+	      "split names map to the three datalist sections");
+	CHECK(ct_archive_is_macos_junk("__MACOSX/a/b") && ct_archive_is_macos_junk("T/imagesTr/._x.nii.gz") &&
+	      ct_archive_is_macos_junk("._T") && !ct_archive_is_macos_junk("T/x._y") && !ct_archive_is_macos_junk("a/__MACOSXb"),
+	      "macOS metadata names, and only those");
+	return tap_done();
+}
