@@ -266,6 +266,15 @@ static void cross(const double *a, const double *b, double *c)
 		c[i] /= len;
 }
 
+/* A dot product with every operation rounded to single precision (volatile keeps the compiler
+ * from fusing or widening). */
+static float dot_f(const float *p, const float *n)
+{
+	volatile float a = p[0] * n[0], b = p[1] * n[1], c = p[2] * n[2];
+	volatile float ab = a + b;
+	return ab + c;
+}
+
 static int by_position(const void *a, const void *b)
 {
 	const file_info *x = *(file_info *const *)a, *y = *(file_info *const *)b;
@@ -284,6 +293,8 @@ typedef struct {
 	size_t planes;
 	float z0, step;
 	float anchor;   /* position of the real slice the grid is laid from */
+	int before;     /* planes below it */
+	float zfill;    /* plane 0's position as plastimatch measures it for the nearest slice */
 } grid;
 
 /* plastimatch 1.9's grid: the longest run of steps equal within 0.11 mm (its running mean is
@@ -292,7 +303,7 @@ typedef struct {
  * plastimatch's, so ties between neighbours fall the same way. */
 static grid plan_grid(const float *z, size_t n, float fallback)
 {
-	grid g = {1, z[0], fallback > 0 ? fallback : 1, z[0]};
+	grid g = {1, z[0], fallback > 0 ? fallback : 1, z[0], 0, z[0]};
 	if (n < 2 || z[n - 1] - z[0] < 1e-3f)
 		return g;
 	float run_step = 0, best_step = 1, best_start = z[0], best_end = z[0];
@@ -321,6 +332,8 @@ static grid plan_grid(const float *z, size_t n, float fallback)
 	g.z0 = best_start - before * best_step;
 	g.step = best_step;
 	g.anchor = best_start;
+	g.before = before;
+	g.zfill = g.z0;
 
 	return g;
 }
@@ -330,7 +343,7 @@ static grid plan_grid(const float *z, size_t n, float fallback)
 static void fill_plan(const grid *g, const float *z, size_t n, size_t *near, size_t *lo, float *w)
 {
 	for (size_t k = 0; k < g->planes; k++) {
-		float zk = g->z0 + k * g->step, best = INFINITY;
+		float zk = g->zfill + k * g->step, best = INFINITY;
 		for (size_t i = 0; i < n; i++)
 			if (fabsf(z[i] - zk) < best) {
 				best = fabsf(z[i] - zk);
@@ -499,6 +512,7 @@ typedef struct {
 	size_t n;        /* ...of which the first n are at distinct positions, in position order */
 	size_t all;
 	double normal[3];
+	float nf[3];     /* the normal in single precision, as plastimatch has it */
 	grid g;
 	size_t *near, *lo;
 	float *w;
@@ -515,11 +529,12 @@ static ct_code order_slices(layout *L, const file_info *ref, ct_volume_meta *m)
 	                            (float)ref->iop[3], (float)ref->iop[4], (float)ref->iop[5]};
 	volatile float n0 = o[1] * o[5] - o[2] * o[4], n1 = o[2] * o[3] - o[0] * o[5],
 	               n2 = o[0] * o[4] - o[1] * o[3];
+	L->nf[0] = n0;
+	L->nf[1] = n1;
+	L->nf[2] = n2;
 	for (size_t i = 0; i < L->all; i++) {
 		const double *p = L->s[i]->ipp;
-		volatile float a = (float)p[0] * n0, b = (float)p[1] * n1, c = (float)p[2] * n2;
-		volatile float ab = a + b;
-		L->s[i]->pos = ab + c;
+		L->s[i]->pos = dot_f((float[3]){(float)p[0], (float)p[1], (float)p[2]}, L->nf);
 	}
 	qsort(L->s, L->all, sizeof *L->s, by_position);
 	file_info **dup = malloc(L->all * sizeof *dup), **kept = malloc(L->all * sizeof *kept);
@@ -551,6 +566,24 @@ static ct_code order_slices(layout *L, const file_info *ref, ct_volume_meta *m)
 	return c;
 }
 
+/* plastimatch measures the planes' distance to the slices from plane 0's position recomputed
+ * from its 3-D origin (the anchor slice's position stepped back along the normal, in single
+ * precision): at a gap of exactly two steps, that rounding decides which neighbour fills it. */
+static void set_zfill(layout *L)
+{
+	for (size_t i = 0; i < L->n; i++) {
+		if (L->s[i]->pos != L->g.anchor)
+			continue;
+		float back = (float)L->g.before * L->g.step, o[3];
+		for (int k = 0; k < 3; k++) {
+			volatile float d = back * L->nf[k];
+			o[k] = (float)L->s[i]->ipp[k] - d;
+		}
+		L->g.zfill = dot_f(o, L->nf);
+		return;
+	}
+}
+
 static int by_float(const void *a, const void *b)
 {
 	float x = *(const float *)a, y = *(const float *)b;
@@ -578,6 +611,7 @@ static ct_code plan_layout(layout *L, const char *dir)
 		return ct_fail(CT_EDATA, "%s: slices span %g mm at steps of %g mm: more than %d planes",
 		               dir, span, (double)L->g.step, MAX_PLANES);
 	}
+	set_zfill(L);
 	L->near = malloc(L->g.planes * sizeof *L->near);
 	L->lo = malloc(L->g.planes * sizeof *L->lo);
 	L->w = malloc(L->g.planes * sizeof *L->w);
