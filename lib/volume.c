@@ -266,6 +266,15 @@ static void cross(const double *a, const double *b, double *c)
 		c[i] /= len;
 }
 
+/* A dot product with every operation rounded to single precision (volatile keeps the compiler
+ * from fusing or widening). */
+static float dot_f(const float *p, const float *n)
+{
+	volatile float a = p[0] * n[0], b = p[1] * n[1], c = p[2] * n[2];
+	volatile float ab = a + b;
+	return ab + c;
+}
+
 static int by_position(const void *a, const void *b)
 {
 	const file_info *x = *(file_info *const *)a, *y = *(file_info *const *)b;
@@ -283,38 +292,49 @@ static int round_int(float x)
 typedef struct {
 	size_t planes;
 	float z0, step;
+	float anchor;   /* position of the real slice the grid is laid from */
+	int before;     /* planes below it */
+	float zfill;    /* plane 0's position as plastimatch measures it for the nearest slice */
 } grid;
 
 /* plastimatch 1.9's grid: the longest run of steps equal within 0.11 mm (its running mean is
- * the spacing), extended by whole steps to the first and last slice. Float arithmetic, as
+ * the spacing; the first longest wins), extended from the run's first and last real slices
+ * by whole steps (rounded) towards the first and last slice. Float arithmetic, as
  * plastimatch's, so ties between neighbours fall the same way. */
 static grid plan_grid(const float *z, size_t n, float fallback)
 {
-	grid g = {1, z[0], fallback > 0 ? fallback : 1};
-	if (n < 2)
+	grid g = {1, z[0], fallback > 0 ? fallback : 1, z[0], 0, z[0]};
+	if (n < 2 || z[n - 1] - z[0] < 1e-3f)
 		return g;
-	float run_step = z[1] - z[0], best_step = run_step, best_start = z[0];
-	size_t run_len = 2, best_len = 2;
-	for (size_t i = 2; i < n; i++) {
+	float run_step = 0, best_step = 1, best_start = z[0], best_end = z[0];
+	size_t run_len = 1, best_len = 1, run_first = 0;
+	for (size_t i = 1; i < n; i++) {
 		float d = z[i] - z[i - 1];
-		if (fabsf(run_step - d) > 0.11f) {
+		if (run_len == 1 || fabsf(run_step - d) > 0.11f) {
 			run_step = d;
 			run_len = 2;
+			run_first = i - 1;
 		} else {
 			run_step = (run_len * run_step + d) / (run_len + 1);
 			run_len++;
 		}
-		if (run_len > best_len) {
+		/* A run of repeated positions is no spacing (plastimatch aborts on such series). */
+		if (run_len > best_len && run_step > 1e-3f) { /* anchored at the run's real ends */
 			best_len = run_len;
 			best_step = run_step;
-			best_start = z[i] - (best_len - 1) * best_step;
+			best_start = z[run_first];
+			best_end = z[i];
 		}
 	}
 	int before = round_int((best_start - z[0]) / best_step);
-	int after = round_int((z[n - 1] - best_start - (best_len - 1) * best_step) / best_step);
+	int after = round_int((z[n - 1] - best_end) / best_step);
 	g.planes = (size_t)(before + (int)best_len + after);
 	g.z0 = best_start - before * best_step;
 	g.step = best_step;
+	g.anchor = best_start;
+	g.before = before;
+	g.zfill = g.z0;
+
 	return g;
 }
 
@@ -323,7 +343,7 @@ static grid plan_grid(const float *z, size_t n, float fallback)
 static void fill_plan(const grid *g, const float *z, size_t n, size_t *near, size_t *lo, float *w)
 {
 	for (size_t k = 0; k < g->planes; k++) {
-		float zk = g->z0 + k * g->step, best = INFINITY;
+		float zk = g->zfill + k * g->step, best = INFINITY;
 		for (size_t i = 0; i < n; i++)
 			if (fabsf(z[i] - zk) < best) {
 				best = fabsf(z[i] - zk);
@@ -492,6 +512,7 @@ typedef struct {
 	size_t n;        /* ...of which the first n are at distinct positions, in position order */
 	size_t all;
 	double normal[3];
+	float nf[3];     /* the normal in single precision, as plastimatch has it */
 	grid g;
 	size_t *near, *lo;
 	float *w;
@@ -502,9 +523,18 @@ typedef struct {
 static ct_code order_slices(layout *L, const file_info *ref, ct_volume_meta *m)
 {
 	cross(ref->iop, ref->iop + 3, L->normal);
+	/* Positions in single precision, every operation rounded, as plastimatch computes them:
+	 * where a grid step falls half-way, the rounding decides which plane a slice lands on. */
+	const float *o = (float[6]){(float)ref->iop[0], (float)ref->iop[1], (float)ref->iop[2],
+	                            (float)ref->iop[3], (float)ref->iop[4], (float)ref->iop[5]};
+	volatile float n0 = o[1] * o[5] - o[2] * o[4], n1 = o[2] * o[3] - o[0] * o[5],
+	               n2 = o[0] * o[4] - o[1] * o[3];
+	L->nf[0] = n0;
+	L->nf[1] = n1;
+	L->nf[2] = n2;
 	for (size_t i = 0; i < L->all; i++) {
 		const double *p = L->s[i]->ipp;
-		L->s[i]->pos = (float)(p[0] * L->normal[0] + p[1] * L->normal[1] + p[2] * L->normal[2]);
+		L->s[i]->pos = dot_f((float[3]){(float)p[0], (float)p[1], (float)p[2]}, L->nf);
 	}
 	qsort(L->s, L->all, sizeof *L->s, by_position);
 	file_info **dup = malloc(L->all * sizeof *dup), **kept = malloc(L->all * sizeof *kept);
@@ -536,20 +566,52 @@ static ct_code order_slices(layout *L, const file_info *ref, ct_volume_meta *m)
 	return c;
 }
 
+/* plastimatch measures the planes' distance to the slices from plane 0's position recomputed
+ * from its 3-D origin (the anchor slice's position stepped back along the normal, in single
+ * precision): at a gap of exactly two steps, that rounding decides which neighbour fills it. */
+static void set_zfill(layout *L)
+{
+	for (size_t i = 0; i < L->n; i++) {
+		if (L->s[i]->pos != L->g.anchor)
+			continue;
+		float back = (float)L->g.before * L->g.step, o[3];
+		for (int k = 0; k < 3; k++) {
+			volatile float d = back * L->nf[k];
+			o[k] = (float)L->s[i]->ipp[k] - d;
+		}
+		L->g.zfill = dot_f(o, L->nf);
+		return;
+	}
+}
+
+static int by_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The grid is planned over every slice, duplicates included: plastimatch's runs break at a
+ * repeated position, and its grid is what we reproduce. Planes then take distinct slices. */
 static ct_code plan_layout(layout *L, const char *dir)
 {
-	float *z = calloc(L->n + 1, sizeof *z);
-	if (!z)
+	float *z = calloc(L->all + 1, sizeof *z), *all = calloc(L->all + 1, sizeof *all);
+	if (!z || !all) {
+		free(z);
+		free(all);
 		return ct_fail(CT_ENOMEM, "out of memory");
-	for (size_t i = 0; i < L->n; i++)
-		z[i] = L->s[i]->pos;
-	L->g = plan_grid(z, L->n, (float)L->s[0]->thickness);
+	}
+	for (size_t i = 0; i < L->all; i++)
+		all[i] = z[i] = L->s[i]->pos;
+	qsort(all, L->all, sizeof *all, by_float);
+	L->g = plan_grid(all, L->all, (float)L->s[0]->thickness);
+	free(all);
 	if (L->g.planes > MAX_PLANES) {
 		double span = z[L->n - 1] - z[0];
 		free(z);
 		return ct_fail(CT_EDATA, "%s: slices span %g mm at steps of %g mm: more than %d planes",
 		               dir, span, (double)L->g.step, MAX_PLANES);
 	}
+	set_zfill(L);
 	L->near = malloc(L->g.planes * sizeof *L->near);
 	L->lo = malloc(L->g.planes * sizeof *L->lo);
 	L->w = malloc(L->g.planes * sizeof *L->w);
@@ -650,18 +712,25 @@ static ct_code load_pixels(const layout *L, const ct_volume_opts *o, ct_volume *
 
 static void set_geometry(const layout *L, ct_volume *v)
 {
-	const file_info *f = L->s[0];
+	const file_info *f = L->s[0], *a = f;
 	ct_nrrd *h = &v->nrrd;
+	/* The origin steps back from the slice the grid is laid from, along the normal (as
+	 * plastimatch): with gantry tilt that is not the first slice's position. */
+	for (size_t i = 0; i < L->n; i++)
+		if (L->s[i]->pos == L->g.anchor) {
+			a = L->s[i];
+			break;
+		}
 	h->dim = 3;
 	h->has_space = 1;
 	h->sizes[0] = (size_t)f->cols;
 	h->sizes[1] = (size_t)f->rows;
 	h->sizes[2] = L->g.planes;
-	for (int a = 0; a < 3; a++) {
-		h->directions[0][a] = f->iop[a] * f->ps[1];  /* along a row: column spacing */
-		h->directions[1][a] = f->iop[3 + a] * f->ps[0];
-		h->directions[2][a] = L->normal[a] * L->g.step;
-		h->origin[a] = f->ipp[a] + (double)(L->g.z0 - f->pos) * L->normal[a];
+	for (int k = 0; k < 3; k++) {
+		h->directions[0][k] = f->iop[k] * f->ps[1];  /* along a row: column spacing */
+		h->directions[1][k] = f->iop[3 + k] * f->ps[0];
+		h->directions[2][k] = L->normal[k] * L->g.step;
+		h->origin[k] = a->ipp[k] + (double)(L->g.z0 - a->pos) * L->normal[k];
 	}
 	/* One slice shows no tilt in its positions: then GantryDetectorTilt is all there is. */
 	v->meta.tilt_deg = L->n > 1 ? tilt_of(L->s[0], L->s[L->n - 1], L->normal) : fabs(f->gantry_tilt);

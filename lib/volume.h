@@ -9,8 +9,9 @@
  *  - orders slices by their position along the slice normal (never by name or InstanceNumber);
  *    slices at the same position are dropped when their HU are identical, an error otherwise;
  *  - lays a regular grid along the normal as plastimatch 1.9 does: the longest run of equal
- *    steps (within 0.11 mm) gives the spacing, the grid covers first to last slice, and each
- *    plane is a copy of the nearest real slice (ties: the lower one), or, with
+ *    steps (within 0.11 mm; repeated positions count, as in plastimatch) gives the spacing,
+ *    the grid extends from that run's ends by whole steps to the first and last slice, and
+ *    each plane is a copy of the nearest real slice (ties: the lower one), or, with
  *    CT_RESAMPLE_LINEAR, interpolated between its two neighbours;
  *  - HU = stored value x RescaleSlope + RescaleIntercept, per slice; int16 when every slope and
  *    intercept is an integer and every HU fits (float otherwise), unless the type is forced;
