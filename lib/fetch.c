@@ -685,6 +685,8 @@ static ct_code fetch_prefix(fetch *f, const ct_fetch_opts *opts, const char *buc
 		c = ct_fail_errno(CT_EIO, "%s: cannot open directory", f->dir);
 	if (!c)
 		c = ct_journal_open(&f->j, f->dir);
+	if (!c) /* the journal is our lock: what a killed run was writing is dead */
+		c = ct_remove_temporaries(f->dir);
 	if (!c)
 		c = make_objects(f, &l, bucket, prefix);
 	if (!c)

@@ -2,6 +2,7 @@
 #include "fs.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdarg.h>
@@ -74,6 +75,25 @@ ct_code ct_atomic_commit(ct_atomic *a)
 	free(d);
 	ct_atomic_abort(a); /* closes and frees; the temporary is gone already */
 	return c;
+}
+
+ct_code ct_remove_temporaries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return ct_fail_errno(CT_EIO, "%s: cannot open directory", dir);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *t = strstr(e->d_name, ".tmp.");
+		/* mkstemp's suffix: exactly six characters after ".tmp." */
+		if (t && strlen(t + 5) == 6 && unlinkat(dirfd(d), e->d_name, 0) && errno != ENOENT) {
+			ct_code c = ct_fail_errno(CT_EIO, "%s/%s: cannot remove", dir, e->d_name);
+			closedir(d);
+			return c;
+		}
+	}
+	closedir(d);
+	return CT_OK;
 }
 
 void ct_atomic_abort(ct_atomic *a)

@@ -26,6 +26,9 @@ ct_code ct_atomic_open(ct_atomic *a, const char *path);
 /* The stdio stream on the temporary file (a->f), never NULL after a successful open. */
 FILE *ct_atomic_stream(ct_atomic *a);
 ct_code ct_atomic_commit(ct_atomic *a);
+/* Remove the temporaries ("NAME.tmp.XXXXXX") that killed writers left in dir. Only for a caller
+ * that knows no other writer is at work in dir (it holds dir's lock). */
+ct_code ct_remove_temporaries(const char *dir);
 void ct_atomic_abort(ct_atomic *a);
 
 /* Whole buffer to path, atomically. */

@@ -78,13 +78,16 @@ $(VERIFIED): $(P)/dicom/%/.verified: | $(BIN)/ct-fetch
 
 # Sorting and converting share one target: two Make targets a scan, not three, keep GNU Make's
 # graph of 148,394 scans within 1 GB (bench/scale.md). dicom/<uuid>/.scandir, the sorted
-# directory, is still a named file between the two steps.
+# directory, is still a named file between the two steps. Each step first removes what a killed
+# earlier attempt of the same step may have left (temporaries of its atomic writes): only one
+# recipe ever works on a scan, so nothing live is removed.
 $(RECORDS): $(P)/records/%.tsv: $(P)/dicom/%/.verified | $(BIN)/ct-sort $(BIN)/ct-convert $(BIN)/ct-status
-	$(STEP) sort $* $< "rm -f $(<D)/.scandir && $(BIN)/ct-sort $(SORT_MODE) --keep-chars . \
+	$(STEP) sort $* $< "rm -f $(<D)/.scandir $(<D)/.scandir.tmp $(<D)/.sort-list.tsv.tmp.* && $(BIN)/ct-sort $(SORT_MODE) --keep-chars . \
 	  --list $(<D)/.sort-list.tsv $(<D) \
 	  '$(P)/scans/$(CT_COLL.$*)/%PatientID/%StudyInstanceUID/%SeriesInstanceUID/%SOPInstanceUID.dcm' \
 	  && sh $(TOP)/mk/scandir.sh $(<D)/.sort-list.tsv $(<D)/.scandir"
-	$(STEP) convert $* $(<D)/.scandir 'mkdir -p $(@D) && d=$$(cat $(<D)/.scandir) && $(BIN)/ct-convert "$$d" "$$d/scan.nrrd" \
+	$(STEP) convert $* $(<D)/.scandir 'mkdir -p $(@D) && d=$$(cat $(<D)/.scandir) \
+	  && rm -f "$$d"/*.tmp.* $@.meta $@.meta.tmp.* && $(BIN)/ct-convert "$$d" "$$d/scan.nrrd" \
 	  --meta $@.meta $(if $(filter drop,$(KEEP_DICOM)),&& sh $(TOP)/mk/drop-dicom.sh $(<D)) && mv $@.meta $@'
 	@[ ! -e $@ ] || $(BIN)/ct-status --done $* --run $(SELECTION) --total $(SCAN_COUNT) --before $(DONE_BEFORE) $(P)
 

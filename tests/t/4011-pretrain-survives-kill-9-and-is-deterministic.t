@@ -43,8 +43,8 @@ kill_when() {
 	# What was on disk is never fetched again; a few objects in flight at the kill may be.
 	ok "$name: $killed_bytes + $again bytes fetched for $total bytes of series" \
 		test $((killed_bytes + again)) -le $((total + total / 4))
-	ok "$name: no temporary or partial file is left" \
-		test -z "$(find "$data" -name '*.tmp.*' -o -name '*.part' | head -1)"
+	local left; left=$(find "$data" -name '*.tmp.*' -o -name '*.part')
+	is "$left" "" "$name: no temporary or partial file is left"
 }
 # Mid-download: some objects verified, no series complete yet.
 some_objects() { [ "$(find "$T/k1/pretrain/dicom" -name '*.dcm' 2>/dev/null | wc -l)" -ge 12 ]; }

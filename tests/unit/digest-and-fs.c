@@ -53,6 +53,14 @@ int main(void)
 	char cmd[256];
 	snprintf(cmd, sizeof cmd, "test $(ls -A %s | wc -l) = 1", dir);
 	CHECK(system(cmd) == 0, "an aborted write leaves no temporary behind");
+	char *dead = ct_pathf("%s/scan.nrrd.tmp.Ab12Z9", dir), *alive = ct_pathf("%s/notes.tmp.txt", dir);
+	ct_write_file_atomic(dead, "x", 1);
+	ct_write_file_atomic(alive, "y", 1);
+	CHECK(ct_remove_temporaries(dir) == CT_OK && access(dead, F_OK) != 0 && access(alive, F_OK) == 0 &&
+	      access(p, F_OK) == 0, "a killed writer's NAME.tmp.XXXXXX is removed, other files stay");
+	unlink(alive);
+	free(dead);
+	free(alive);
 	char *deep = ct_path_join(dir, "x/y/z");
 	CHECK(ct_mkdir_p(deep, 0755) == CT_OK, "mkdir -p");
 	CHECK(ct_read_file("/nonexistent/ct", &buf, &len) == CT_EIO && strstr(ct_errmsg(), "/nonexistent/ct"),
