@@ -32,7 +32,8 @@ include $(TOP)/mk/demo.mk
 include $(wildcard $(TOP)/mk/pretrain.mk $(TOP)/mk/downstream*.mk $(TOP)/mk/slurm.mk $(TOP)/mk/status.mk)
 include $(TOP)/mk/bench.mk
 
+# make help: the targets table of README.md, one line each.
 .PHONY: help
 help:
-	@sed -n '/^## /s/^## //p' $(TOP)/README.md 2>/dev/null || true
-	@echo "targets: all install demo check pretrain-data status bench (see README.md)"
+	@sed -n 's/^| `make \([^`]*\)` | \([^|]*\) |.*/  make \1\t\2/p' $(TOP)/README.md | expand -t 40
+	@echo "variables and details: README.md"
