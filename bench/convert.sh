@@ -10,21 +10,11 @@ RUNS=${RUNS:-3}
 W=$(mktemp -d "${TMPDIR:-/tmp}/ctmake-bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 
-# measure NAME OUTPUT command...: median wall seconds and max RSS (KB) over RUNS, output bytes.
+. "$TOP/bench/lib.sh"
+# measure NAME OUTPUT command...: bench_time's line, then the output's bytes.
 measure() {
 	local name=$1 out=$2; shift 2
-	local walls="" rss=0
-	for _ in $(seq "$RUNS"); do
-		rm -rf $out
-		/usr/bin/time -v -o "$W/time" "$@" >/dev/null 2>&1
-		walls="$walls $(awk -F': ' '/Elapsed/ { n = split($2, t, ":"); s = t[n]; if (n > 1) s += 60 * t[n-1]; print s }' "$W/time")"
-		r=$(awk -F': ' '/Maximum resident/ { print $2 }' "$W/time")
-		[ "$r" -gt "$rss" ] && rss=$r
-	done
-	local wall size
-	wall=$(printf '%s\n' $walls | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-	size=$(du -cb $out | tail -1 | cut -f1)
-	echo "$name $wall $rss $size"
+	echo "$(bench_time "$name" "$out" "$@") $(du -cb $out | tail -1 | cut -f1)"
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"

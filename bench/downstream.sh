@@ -16,17 +16,8 @@ CLASSES=$TOP/manifests/totalsegmentator-v2-classes.tsv
 W=$(mktemp -d "${TMPDIR:-/tmp}/ctmake-bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 
-measure() { # measure NAME CLEAN command...: "NAME median-seconds max-rss-KB"
-	local name=$1 clean=$2 walls="" rss=0 r; shift 2
-	for _ in $(seq "$RUNS"); do
-		rm -rf $clean
-		/usr/bin/time -v -o "$W/time" "$@" >/dev/null 2>&1
-		walls="$walls $(awk -F': ' '/Elapsed/ { n = split($2, t, ":"); s = t[n]; if (n > 1) s += 60 * t[n-1]; print s }' "$W/time")"
-		r=$(awk -F': ' '/Maximum resident/ { print $2 }' "$W/time")
-		[ "$r" -gt "$rss" ] && rss=$r
-	done
-	echo "$name $(printf '%s\n' $walls | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }') $rss"
-}
+. "$TOP/bench/lib.sh"
+measure() { bench_time "$@"; }
 
 cat > "$W/merge.py" <<'PY'
 import gzip, struct, sys, numpy as np
