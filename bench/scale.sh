@@ -15,7 +15,8 @@ P=$DATA/pretrain
 # measure LABEL COMMAND...: wall seconds and peak RSS of one command.
 measure() {
 	local label=$1; shift
-	/usr/bin/time -f '%e %M' -o "$W/time" "$@" >"$W/out" 2>"$W/err" || { cat "$W/err" >&2; exit 1; }
+	/usr/bin/time -f '%e %M' -o "$W/time" "$@" >"$W/out" 2>"$W/err" ||
+		{ echo "failed ($label): $*" >&2; tail -n 5 "$W/out" >&2; tail -n 5 "$W/err" >&2; cat "$W/time" >&2; exit 1; }
 	read -r secs kb < "$W/time"
 	printf '%-44s %8.2f s %8.0f MB\n' "$label" "$secs" "$((kb / 1024))"
 }

@@ -41,7 +41,7 @@ $(if $(SHARD),,$(call remember,$(P)/.selection,$(SELECTION) $(MANIFEST)))
 RECORDS := $(CT_SCANS:%=$(P)/records/%.tsv)
 VERIFIED := $(CT_SCANS:%=$(P)/dicom/%/.verified)
 # For the progress lines: how many of this selection's scans were done before this run started.
-DONE_BEFORE := $(words $(filter $(RECORDS),$(wildcard $(P)/records/*.tsv)))
+DONE_BEFORE := $(words $(wildcard $(RECORDS)))
 SCAN_COUNT  := $(words $(CT_SCANS))
 endif
 
