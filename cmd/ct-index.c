@@ -79,7 +79,7 @@ static void write_row(indexer *x, size_t prow, const ct_tsv *rec, const char *pa
 	const char *uuid = ct_tsv_get(x->plan, prow, 0);
 	for (int i = 0; ctfm_cols[i]; i++) {
 		const char *name = ctfm_cols[i];
-		const char *v = ct_tsv_col(rec, name) >= 0 ? ct_tsv_get(rec, 0, ct_tsv_col(rec, name)) : "";
+		const char *v = ct_tsv_get(rec, 0, ct_tsv_col(rec, name)); /* "" when absent */
 		if (!strcmp(name, "collection_id"))
 			v = ct_tsv_get(x->plan, prow, ct_tsv_col(x->plan, "collection_id"));
 		else if (!strcmp(name, "idc_url"))
