@@ -1,11 +1,13 @@
 /* ct-convert: one CT series (a folder of DICOM files) to a gzip NRRD, plastimatch's layout. */
 #include "cli.h"
 #include "fs.h"
+#include "gz.h"
 #include "log.h"
 #include "nrrd.h"
 #include "volume.h"
 
 #include <getopt.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -75,37 +77,79 @@ static void parse(int argc, char **argv, options *o, const char **dir, const cha
 	*out = argv[optind + 1];
 }
 
-/* The record first, then the volume: when the volume cannot be written the record goes too,
- * so a failed run leaves neither. */
-static ct_code write_outputs(const options *o, const char *out, ct_volume *v)
+/* The NRRD is compressed while the slices are decoded (lib/volume.h's sink), into a temporary
+ * that takes its name only at the end. */
+typedef struct {
+	const char *path;
+	int level;
+	ct_nrrd_out *out;
+} nrrd_sink;
+
+static ct_code sink_begin(void *ctx, const ct_volume *v, size_t *piece, size_t *pieces)
+{
+	nrrd_sink *s = ctx;
+	ct_nrrd h = v->nrrd;
+	h.level = s->level;
+	ct_code c = ct_nrrd_open(s->path, &h, v->data, &s->out);
+	*piece = CT_GZIP_PIECE;
+	*pieces = c ? 0 : ct_nrrd_pieces(s->out);
+	return c;
+}
+
+static ct_code sink_piece(void *ctx, size_t k)
+{
+	return ct_nrrd_put(((nrrd_sink *)ctx)->out, k);
+}
+
+static void sink_cancel(void *ctx)
+{
+	nrrd_sink *s = ctx;
+	ct_nrrd_abort(s->out);
+	s->out = NULL;
+}
+
+/* The record, then the volume under its name: when the volume cannot be committed the record
+ * goes too, so a failed run leaves neither. */
+static ct_code finish(const options *o, nrrd_sink *s, const ct_volume *v)
 {
 	char *tsv = NULL;
 	ct_code c = CT_OK;
 	if (o->meta) {
 		tsv = ct_volume_meta_tsv(v);
 		c = tsv ? ct_write_file_atomic(o->meta, tsv, strlen(tsv)) : ct_fail(CT_ENOMEM, "out of memory");
+		free(tsv);
 	}
-	if (!c) {
-		v->nrrd.level = o->level;
-		v->nrrd.threads = o->vol.threads;
-		c = ct_nrrd_write(out, &v->nrrd, v->data);
-		if (c && o->meta)
-			unlink(o->meta);
+	if (c) {
+		sink_cancel(s);
+		return c;
 	}
-	free(tsv);
+	c = ct_nrrd_commit(s->out);
+	s->out = NULL;
+	if (c && o->meta)
+		unlink(o->meta);
 	return c;
 }
 
 int main(int argc, char **argv)
 {
 	ct_cli_start(argc, argv, "ct-convert", usage);
+	/* Every slice needs scratch buffers of the same megabyte or so: keep freed ones for the
+	 * next slice instead of unmapping and faulting them in again (the volume itself, larger,
+	 * is still mapped on its own and returned at once). */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 	options o = {.level = 1};
 	const char *dir, *out;
 	parse(argc, argv, &o, &dir, &out);
+	nrrd_sink ns = {.path = out, .level = o.level};
+	ct_volume_sink sink = {sink_begin, sink_piece, sink_cancel, &ns};
+	o.vol.sink = &sink;
 	ct_volume v;
 	ct_code c = ct_volume_load(dir, &o.vol, &v);
 	if (!c)
-		c = write_outputs(&o, out, &v);
+		c = finish(&o, &ns, &v);
+	else
+		sink_cancel(&ns);
 	ct_volume_free(&v);
 	ct_exit(c);
 }

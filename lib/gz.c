@@ -3,6 +3,7 @@
 #include "par.h"
 
 #include <libdeflate.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -25,54 +26,111 @@ ct_code ct_gzip(const void *in, size_t len, int level, void **out, size_t *outle
 	return CT_OK;
 }
 
-#define PIECE (4u << 20)
-
-typedef struct {
+struct ct_gzip_stream {
 	const unsigned char *in;
-	size_t len, first;     /* the round's first piece */
-	size_t bound;          /* room for one compressed piece */
-	unsigned char *out;    /* one slot of bound bytes per piece of the round */
-	size_t *got;           /* compressed size of each piece of the round */
+	size_t len, count;
 	int level;
-} round;
+	ct_gzip_sink sink;
+	void *ctx;
+	pthread_mutex_t lock;
+	size_t next;             /* the next piece the sink takes */
+	unsigned char **waiting; /* compressed pieces waiting for their turn */
+	size_t *size;
+	ct_code failed;          /* the sink's first failure: nothing more is handed to it */
+};
 
-static ct_code compress_piece(void *ctx, size_t k)
+ct_code ct_gzip_stream_new(const void *in, size_t len, int level, ct_gzip_sink sink, void *ctx,
+                           ct_gzip_stream **out)
 {
-	round *r = ctx;
-	size_t off = (r->first + k) * PIECE, n = r->len - off < PIECE ? r->len - off : PIECE;
-	struct libdeflate_compressor *c = libdeflate_alloc_compressor(r->level);
-	if (!c)
-		return ct_fail(CT_ENOMEM, "gzip: cannot allocate a compressor");
-	r->got[k] = libdeflate_gzip_compress(c, r->in + off, n, r->out + k * r->bound, r->bound);
-	libdeflate_free_compressor(c);
-	return r->got[k] ? CT_OK : ct_fail(CT_ENOMEM, "gzip: piece %zu did not fit", r->first + k);
+	ct_gzip_stream *s = calloc(1, sizeof *s);
+	size_t count = len ? (len + CT_GZIP_PIECE - 1) / CT_GZIP_PIECE : 1;
+	if (s) {
+		s->waiting = calloc(count, sizeof *s->waiting);
+		s->size = calloc(count, sizeof *s->size);
+	}
+	if (!s || !s->waiting || !s->size) {
+		if (s)
+			free(s->waiting), free(s->size);
+		free(s);
+		return ct_fail(CT_ENOMEM, "gzip: out of memory");
+	}
+	*s = (ct_gzip_stream){.in = in, .len = len, .count = count, .level = level > 0 ? level : 6,
+	                      .sink = sink, .ctx = ctx, .waiting = s->waiting, .size = s->size};
+	pthread_mutex_init(&s->lock, NULL);
+	*out = s;
+	return CT_OK;
+}
+
+size_t ct_gzip_stream_pieces(const ct_gzip_stream *s)
+{
+	return s->count;
+}
+
+/* Under the lock: every piece whose turn has come, to the sink. */
+static ct_code drain(ct_gzip_stream *s)
+{
+	ct_code c = CT_OK;
+	for (; s->next < s->count && s->waiting[s->next]; s->next++) {
+		if (!s->failed)
+			c = s->failed = s->sink(s->ctx, s->waiting[s->next], s->size[s->next]);
+		free(s->waiting[s->next]);
+		s->waiting[s->next] = NULL;
+	}
+	return c;
+}
+
+ct_code ct_gzip_stream_piece(ct_gzip_stream *s, size_t k)
+{
+	size_t off = k * CT_GZIP_PIECE, n = s->len - off < CT_GZIP_PIECE ? s->len - off : CT_GZIP_PIECE;
+	struct libdeflate_compressor *z = libdeflate_alloc_compressor(s->level);
+	size_t bound = z ? libdeflate_gzip_compress_bound(z, n) : 0, got = 0;
+	unsigned char *buf = z ? malloc(bound) : NULL;
+	if (buf)
+		got = libdeflate_gzip_compress(z, s->in + off, n, buf, bound);
+	libdeflate_free_compressor(z);
+	if (!got) {
+		free(buf);
+		return ct_fail(CT_ENOMEM, "gzip: out of memory compressing piece %zu", k);
+	}
+	pthread_mutex_lock(&s->lock);
+	s->waiting[k] = buf;
+	s->size[k] = got;
+	ct_code c = drain(s);
+	pthread_mutex_unlock(&s->lock);
+	return c;
+}
+
+int ct_gzip_stream_complete(const ct_gzip_stream *s)
+{
+	return s->next == s->count && !s->failed;
+}
+
+void ct_gzip_stream_free(ct_gzip_stream *s)
+{
+	if (!s)
+		return;
+	for (size_t k = 0; k < s->count; k++)
+		free(s->waiting[k]);
+	pthread_mutex_destroy(&s->lock);
+	free(s->waiting);
+	free(s->size);
+	free(s);
+}
+
+static ct_code piece(void *ctx, size_t k)
+{
+	return ct_gzip_stream_piece(ctx, k);
 }
 
 ct_code ct_gzip_pieces(const void *in, size_t len, int level, int threads, ct_gzip_sink sink,
                        void *ctx)
 {
-	level = level > 0 ? level : 6;
-	struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
+	ct_gzip_stream *s;
+	ct_code c = ct_gzip_stream_new(in, len, level, sink, ctx, &s);
 	if (!c)
-		return ct_fail(CT_ENOMEM, "gzip: cannot allocate a compressor");
-	size_t count = len ? (len + PIECE - 1) / PIECE : 1, batch = 2 * (size_t)(threads > 0 ? threads : ct_par_cpus());
-	round r = {.in = in, .len = len, .level = level,
-	           .bound = libdeflate_gzip_compress_bound(c, len < PIECE ? len : PIECE)};
-	libdeflate_free_compressor(c);
-	batch = batch < count ? batch : count;
-	r.out = malloc(batch * r.bound);
-	r.got = calloc(batch, sizeof *r.got);
-	ct_code rc = r.out && r.got ? CT_OK : ct_fail(CT_ENOMEM, "gzip: out of memory");
-	/* Rounds of a few pieces: memory stays a few pieces, whatever the input size. */
-	for (r.first = 0; !rc && r.first < count; r.first += batch) {
-		size_t n = count - r.first < batch ? count - r.first : batch;
-		rc = ct_par_for(n, threads, compress_piece, &r);
-		for (size_t k = 0; !rc && k < n; k++)
-			rc = sink(ctx, r.out + k * r.bound, r.got[k]);
-	}
-	free(r.out);
-	free(r.got);
-	return rc;
+		c = ct_par_for(s->count, threads, piece, s);
+	ct_gzip_stream_free(s);
+	return c;
 }
 
 /* zlib, not libdeflate: libdeflate needs the output size up front and reads one member. */

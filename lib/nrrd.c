@@ -2,7 +2,9 @@
 #include "nrrd.h"
 #include "fs.h"
 #include "gz.h"
+#include "par.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,38 +75,120 @@ char *ct_nrrd_header_text(const ct_nrrd *h)
 	return s;
 }
 
-typedef struct {
+struct ct_nrrd_out {
+	ct_atomic file;
 	FILE *f;
-	const char *path;
-} sink_file;
+	char *path;
+	ct_gzip_stream *gz;
+	off_t synced;  /* bytes sent to the disk so far */
+};
 
+/* Each piece starts its way to the disk at once (sync_file_range, asynchronous), so the
+ * commit's fsync waits for the last piece only, not for the whole file. */
 static ct_code to_file(void *ctx, const void *buf, size_t len)
 {
-	sink_file *s = ctx;
-	return fwrite(buf, 1, len, s->f) == len ? CT_OK : ct_fail_errno(CT_EIO, "%s: write failed", s->path);
+	ct_nrrd_out *o = ctx;
+	if (fwrite(buf, 1, len, o->f) != len || fflush(o->f))
+		return ct_fail_errno(CT_EIO, "%s: write failed", o->path);
+	off_t end = ftello(o->f);
+	sync_file_range(fileno(o->f), o->synced, end - o->synced, SYNC_FILE_RANGE_WRITE);
+	o->synced = end;
+	return CT_OK;
 }
 
-ct_code ct_nrrd_write(const char *path, const ct_nrrd *h, const void *data)
+/* The header now; the data piece by piece (ct_nrrd_put). */
+static ct_code open_out(ct_nrrd_out *o, const char *path, const ct_nrrd *h, const void *data)
 {
 	if (h->dim < 1 || h->dim > 4 || (h->has_space && h->dim != 3))
 		return ct_fail(CT_EUSAGE, "%s: unsupported NRRD dimension %d", path, h->dim);
 	char *head = ct_nrrd_header_text(h);
-	if (!head)
+	o->path = strdup(path);
+	if (!head || !o->path) {
+		free(head);
 		return ct_fail(CT_ENOMEM, "%s: out of memory", path);
-	ct_atomic a;
-	ct_code c = ct_atomic_open(&a, path);
+	}
+	ct_code c = ct_atomic_open(&o->file, path);
 	if (!c) {
-		FILE *f = ct_atomic_stream(&a);
-		c = f && fputs(head, f) >= 0 ? CT_OK : ct_fail_errno(CT_EIO, "%s: write failed", path);
-		sink_file sink = {f, path};
+		o->f = ct_atomic_stream(&o->file);
+		c = o->f && fputs(head, o->f) >= 0 ? CT_OK : ct_fail_errno(CT_EIO, "%s: write failed", path);
 		if (!c)
-			c = ct_gzip_pieces(data, ct_nrrd_voxels(h) * ct_nrrd_type_size(h->type), h->level,
-			                   h->threads, to_file, &sink);
+			c = ct_gzip_stream_new(data, ct_nrrd_voxels(h) * ct_nrrd_type_size(h->type), h->level,
+			                       to_file, o, &o->gz);
 		if (c)
-			ct_atomic_abort(&a);
-		else
-			c = ct_atomic_commit(&a);
+			ct_atomic_abort(&o->file);
 	}
 	free(head);
 	return c;
+}
+
+ct_code ct_nrrd_open(const char *path, const ct_nrrd *h, const void *data, ct_nrrd_out **out)
+{
+	ct_nrrd_out *o = calloc(1, sizeof *o);
+	if (!o)
+		return ct_fail(CT_ENOMEM, "%s: out of memory", path);
+	ct_code c = open_out(o, path, h, data);
+	if (c) {
+		free(o->path);
+		free(o);
+		return c;
+	}
+	*out = o;
+	return CT_OK;
+}
+
+size_t ct_nrrd_pieces(const ct_nrrd_out *o)
+{
+	return ct_gzip_stream_pieces(o->gz);
+}
+
+ct_code ct_nrrd_put(ct_nrrd_out *o, size_t k)
+{
+	return ct_gzip_stream_piece(o->gz, k);
+}
+
+static void out_free(ct_nrrd_out *o)
+{
+	ct_gzip_stream_free(o->gz);
+	free(o->path);
+	free(o);
+}
+
+ct_code ct_nrrd_commit(ct_nrrd_out *o)
+{
+	ct_code c;
+	if (ct_gzip_stream_complete(o->gz)) {
+		c = ct_atomic_commit(&o->file); /* which cleans up after itself when it fails */
+	} else {
+		c = ct_fail(CT_EIO, "%s: not every piece of the data was written", o->path);
+		ct_atomic_abort(&o->file);
+	}
+	out_free(o);
+	return c;
+}
+
+void ct_nrrd_abort(ct_nrrd_out *o)
+{
+	if (!o)
+		return;
+	ct_atomic_abort(&o->file);
+	out_free(o);
+}
+
+static ct_code put(void *ctx, size_t k)
+{
+	return ct_nrrd_put(ctx, k);
+}
+
+ct_code ct_nrrd_write(const char *path, const ct_nrrd *h, const void *data)
+{
+	ct_nrrd_out *o;
+	ct_code c = ct_nrrd_open(path, h, data, &o);
+	if (c)
+		return c;
+	c = ct_par_for(ct_nrrd_pieces(o), h->threads, put, o);
+	if (c) {
+		ct_nrrd_abort(o);
+		return c;
+	}
+	return ct_nrrd_commit(o);
 }

@@ -32,6 +32,17 @@ size_t ct_nrrd_voxels(const ct_nrrd *h);
 /* The header text (malloc'd), ending in the blank line that precedes the data. */
 char *ct_nrrd_header_text(const ct_nrrd *h);
 ct_code ct_nrrd_write(const char *path, const ct_nrrd *h, const void *data);
+
+/* The same file written while its data are still being filled: ct_nrrd_open() writes the
+ * header to a temporary; ct_nrrd_put(o, k), from any thread, compresses piece k of the data
+ * (bytes k x CT_GZIP_PIECE onward, which must be final by then); ct_nrrd_commit() puts the file
+ * under its name once every piece is written, ct_nrrd_abort() drops it. Both free o. */
+typedef struct ct_nrrd_out ct_nrrd_out;
+ct_code ct_nrrd_open(const char *path, const ct_nrrd *h, const void *data, ct_nrrd_out **o);
+size_t ct_nrrd_pieces(const ct_nrrd_out *o);
+ct_code ct_nrrd_put(ct_nrrd_out *o, size_t k);
+ct_code ct_nrrd_commit(ct_nrrd_out *o);
+void ct_nrrd_abort(ct_nrrd_out *o);
 /* Shortest "%.*g" of v that reads back as v exactly, without an exponent when one is not
  * needed (-200, not -2e+02); buf of 32 bytes. */
 void ct_fmt_double(char *buf, double v);

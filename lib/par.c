@@ -4,8 +4,31 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* The failure a run reports: the one with the lowest rank, whatever the thread timing. */
+typedef struct {
+	ct_code err;
+	size_t rank;
+	char msg[1024];
+} failure;
+
+/* Under the caller's lock. */
+static void note_failure(failure *f, ct_code c, size_t rank)
+{
+	if (f->err == CT_OK || rank < f->rank) {
+		f->err = c;
+		f->rank = rank;
+		snprintf(f->msg, sizeof f->msg, "%s", ct_errmsg());
+	}
+}
+
+static ct_code reported(const failure *f)
+{
+	return f->err ? ct_fail(f->err, "%s", f->msg) : CT_OK;
+}
 
 typedef struct {
 	ct_par_fn fn;
@@ -14,9 +37,7 @@ typedef struct {
 	atomic_size_t next;
 	atomic_bool stop;
 	pthread_mutex_t lock;
-	size_t err_index;
-	ct_code err;
-	char msg[1024];
+	failure fail;
 } job;
 
 int ct_par_cpus(void)
@@ -36,23 +57,17 @@ static void *worker(void *arg)
 		if (c == CT_OK)
 			continue;
 		pthread_mutex_lock(&j->lock);
-		if (j->err == CT_OK || i < j->err_index) {
-			j->err = c;
-			j->err_index = i;
-			snprintf(j->msg, sizeof j->msg, "%s", ct_errmsg());
-		}
+		note_failure(&j->fail, c, i);
 		pthread_mutex_unlock(&j->lock);
 		atomic_store(&j->stop, 1);
 	}
 	return NULL;
 }
 
-ct_code ct_par_for(size_t n, int threads, ct_par_fn fn, void *ctx)
+/* Up to `threads` threads (0: one per CPU, never more than n) run worker(arg); the calling
+ * thread is one of them. */
+static void run_threads(size_t n, int threads, void *(*worker)(void *), void *arg)
 {
-	job j = {.fn = fn, .ctx = ctx, .n = n, .err = CT_OK};
-	atomic_init(&j.next, 0);
-	atomic_init(&j.stop, 0);
-	pthread_mutex_init(&j.lock, NULL);
 	if (threads <= 0)
 		threads = ct_par_cpus();
 	if ((size_t)threads > n)
@@ -60,13 +75,94 @@ ct_code ct_par_for(size_t n, int threads, ct_par_fn fn, void *ctx)
 	pthread_t t[64];
 	int started = 0;
 	for (int k = 1; k < threads && k < 64; k++)
-		if (pthread_create(&t[started], NULL, worker, &j) == 0)
+		if (pthread_create(&t[started], NULL, worker, arg) == 0)
 			started++;
-	worker(&j); /* the calling thread works too */
+	worker(arg);
 	for (int k = 0; k < started; k++)
 		pthread_join(t[k], NULL);
+}
+
+ct_code ct_par_for(size_t n, int threads, ct_par_fn fn, void *ctx)
+{
+	job j = {.fn = fn, .ctx = ctx, .n = n};
+	atomic_init(&j.next, 0);
+	atomic_init(&j.stop, 0);
+	pthread_mutex_init(&j.lock, NULL);
+	run_threads(n, threads, worker, &j);
 	pthread_mutex_destroy(&j.lock);
-	if (j.err)
-		return ct_fail(j.err, "%s", j.msg);
-	return CT_OK;
+	return reported(&j.fail);
+}
+
+typedef struct {
+	ct_par_fn make, use;
+	void *ctx;
+	size_t makes, uses;
+	const size_t *need;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	size_t next_make, next_use;
+	size_t made;           /* makes 0..made-1 are all done */
+	unsigned char *done;   /* per make */
+	int stop;
+	failure fail;
+} flow;
+
+/* The next task, under the lock: a use whose makes are done before another make, so finished
+ * work leaves memory early. 0: nothing left; -1: wait for a make to finish. */
+static int next_task(flow *f, int *use, size_t *i)
+{
+	if (f->stop || (f->next_use == f->uses && f->next_make == f->makes))
+		return 0;
+	*use = f->next_use < f->uses && f->need[f->next_use] <= f->made;
+	if (!*use && f->next_make == f->makes)
+		return -1;
+	*i = *use ? f->next_use++ : f->next_make++;
+	return 1;
+}
+
+static void *flow_worker(void *arg)
+{
+	flow *f = arg;
+	int use, r;
+	size_t i;
+	pthread_mutex_lock(&f->lock);
+	while ((r = next_task(f, &use, &i)) != 0) {
+		if (r < 0) {
+			pthread_cond_wait(&f->wake, &f->lock);
+			continue;
+		}
+		pthread_mutex_unlock(&f->lock);
+		ct_code c = use ? f->use(f->ctx, i) : f->make(f->ctx, i);
+		pthread_mutex_lock(&f->lock);
+		if (c) {
+			note_failure(&f->fail, c, use ? f->makes + i : i);
+			f->stop = 1;
+		}
+		if (!use)
+			for (f->done[i] = 1; f->made < f->makes && f->done[f->made];)
+				f->made++;
+		pthread_cond_broadcast(&f->wake);
+	}
+	pthread_cond_broadcast(&f->wake);
+	pthread_mutex_unlock(&f->lock);
+	return NULL;
+}
+
+ct_code ct_par_flow(size_t makes, size_t uses, const size_t *need, int threads, ct_par_fn make,
+                    ct_par_fn use, void *ctx)
+{
+	for (size_t k = 0; k < uses; k++)
+		if (need[k] > makes || (k && need[k] < need[k - 1]))
+			return ct_fail(CT_EUSAGE, "ct_par_flow: need[%zu] = %zu is out of order", k, need[k]);
+	flow f = {.make = make, .use = use, .ctx = ctx, .makes = makes, .uses = uses, .need = need,
+	          .done = calloc(makes + 1, 1)};
+	if (!f.done)
+		return ct_fail(CT_ENOMEM, "out of memory");
+	pthread_mutex_init(&f.lock, NULL);
+	pthread_cond_init(&f.wake, NULL);
+	run_threads(makes + uses, threads, flow_worker, &f);
+	pthread_cond_destroy(&f.wake);
+	pthread_mutex_destroy(&f.lock);
+	free(f.done);
+	return reported(&f.fail);
 }

@@ -15,6 +15,14 @@
 typedef ct_code (*ct_par_fn)(void *ctx, size_t i);
 
 ct_code ct_par_for(size_t n, int threads, ct_par_fn fn, void *ctx);
+/* Two kinds of work on one pool: `makes` producing calls make(ctx, i), in order of i, and
+ * `uses` consuming calls use(ctx, k), each started only when make calls 0..need[k]-1 have
+ * all returned (need non-decreasing, at most makes). A use that may start goes before the
+ * next make, so what is produced is consumed early (decoding and compressing overlap). On a
+ * failure nothing more is started; the failure reported is the lowest make index, else the
+ * lowest use index. */
+ct_code ct_par_flow(size_t makes, size_t uses, const size_t *need, int threads, ct_par_fn make,
+                    ct_par_fn use, void *ctx);
 /* The number of threads ct_par_for() uses for `threads` = 0 (online CPUs, at least 1). */
 int ct_par_cpus(void);
 

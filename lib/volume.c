@@ -8,10 +8,12 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -409,6 +411,7 @@ typedef struct {
 	file_info **s;         /* real slices, in position order */
 	size_t n, voxels;      /* voxels of one plane */
 	size_t *first_plane;   /* the first plane that copies slice i; SIZE_MAX: not needed */
+	size_t *last_plane;    /* ...and the last (planes first..last all copy slice i) */
 	int rows, cols;
 	ct_nrrd_type type;
 	int clamp;             /* forced int16: round and clamp rather than report overflow */
@@ -416,6 +419,8 @@ typedef struct {
 	float *real;           /* linear resampling: every real slice's HU, in float */
 	double *lo, *hi;       /* per slice: smallest and largest HU */
 	int *overflow;         /* per slice: an HU outside int16 */
+	atomic_bool overflowed; /* any slice so far: the sink is spared the rest */
+	const ct_volume_sink *sink;
 } decode_job;
 
 /* The common case: integer slope and intercept into int16, in integer arithmetic. */
@@ -467,6 +472,17 @@ static void store(decode_job *j, size_t i, const int32_t *raw, void *dst)
 	j->overflow[i] = over && j->type == CT_NRRD_INT16 && !j->clamp;
 }
 
+/* Nearest-slice filling: the planes after the first that show slice i are copies of it. */
+static void copy_planes(decode_job *j, size_t i)
+{
+	if (j->real)
+		return; /* linear: blend() fills the planes */
+	size_t bytes = j->voxels * ct_nrrd_type_size(j->type);
+	char *first = (char *)j->out + j->first_plane[i] * bytes;
+	for (size_t k = j->first_plane[i] + 1; k <= j->last_plane[i]; k++)
+		memcpy((char *)j->out + k * bytes, first, bytes);
+}
+
 static ct_code decode_one(void *ctx, size_t i)
 {
 	decode_job *j = ctx;
@@ -482,9 +498,19 @@ static ct_code decode_one(void *ctx, size_t i)
 		void *dst = j->real ? (void *)(j->real + i * j->voxels)
 		                    : (char *)j->out + j->first_plane[i] * j->voxels * ct_nrrd_type_size(j->type);
 		store(j, i, raw, dst);
+		if (j->overflow[i])
+			atomic_store(&j->overflowed, 1);
+		copy_planes(j, i);
 	}
 	free(raw);
 	return c;
+}
+
+/* The pieces the sink takes are final once the slices filling their planes are decoded. */
+static ct_code use_piece(void *ctx, size_t k)
+{
+	decode_job *j = ctx;
+	return atomic_load(&j->overflowed) ? CT_OK : j->sink->piece(j->sink->ctx, k);
 }
 
 /* Two files at one position: fine when their HU are the same, an error otherwise. */
@@ -638,30 +664,100 @@ static void blend(decode_job *j, const layout *L)
 	}
 }
 
-/* Decode what the planes need into v->data, as type. */
-static ct_code fill_planes(const layout *L, ct_nrrd_type type, int clamp, int linear, int threads,
-                           ct_volume *v, int *overflow)
+/* Piece k (of piece bytes) needs every plane it touches: need[k] = how many slices, in order,
+ * fill the planes before its end. Linear resampling fills every plane before any piece. */
+static void plan_need(const decode_job *j, size_t planes, size_t piece, size_t pieces, size_t *need)
+{
+	size_t plane_bytes = j->voxels * ct_nrrd_type_size(j->type), total = planes * plane_bytes, i = 0;
+	for (size_t k = 0; k < pieces; k++) {
+		size_t end = (k + 1) * piece < total ? (k + 1) * piece : total;
+		size_t end_plane = (end + plane_bytes - 1) / plane_bytes;
+		while (!j->real && i < j->n && (j->first_plane[i] == SIZE_MAX || j->first_plane[i] < end_plane))
+			i++;
+		need[k] = j->real ? 0 : i;
+	}
+}
+
+/* The volume in 2 MiB pages where the kernel offers them (transparent huge pages on request):
+ * a 100 MB volume then costs 50 page faults instead of 25,000, about a tenth of the run's time.
+ * Freed with free(). */
+static void *alloc_planes(size_t bytes)
+{
+	void *p;
+	if (posix_memalign(&p, (size_t)2 << 20, bytes ? bytes : 1))
+		return NULL;
+	madvise(p, bytes, MADV_HUGEPAGE); /* only advice: without it, small pages */
+	return p;
+}
+
+static ct_code alloc_job(decode_job *j, const layout *L, int linear)
+{
+	j->first_plane = malloc(L->n * sizeof *j->first_plane);
+	j->last_plane = malloc(L->n * sizeof *j->last_plane);
+	j->lo = malloc(L->n * sizeof *j->lo);
+	j->hi = malloc(L->n * sizeof *j->hi);
+	j->overflow = calloc(L->n, sizeof *j->overflow);
+	j->out = alloc_planes(L->g.planes * j->voxels * ct_nrrd_type_size(j->type));
+	if (linear)
+		j->real = malloc(L->n * j->voxels * sizeof *j->real);
+	if (!j->first_plane || !j->last_plane || !j->lo || !j->hi || !j->overflow || !j->out || (linear && !j->real))
+		return ct_fail(CT_ENOMEM, "out of memory for %zu planes of %dx%d", L->g.planes, j->cols, j->rows);
+	for (size_t i = 0; i < L->n; i++)
+		j->first_plane[i] = linear ? 0 : SIZE_MAX;
+	for (size_t k = L->g.planes; !linear && k-- > 0;) {
+		if (j->first_plane[L->near[k]] == SIZE_MAX)
+			j->last_plane[L->near[k]] = k;
+		j->first_plane[L->near[k]] = k;
+	}
+	return CT_OK;
+}
+
+static void free_job(decode_job *j)
+{
+	free(j->first_plane);
+	free(j->last_plane);
+	free(j->lo);
+	free(j->hi);
+	free(j->overflow);
+	free(j->real);
+}
+
+/* Decode the slices and hand the sink each piece of v->data as soon as its planes are filled:
+ * decoding and compressing overlap. Linear resampling blends every plane first. */
+static ct_code decode_to_sink(decode_job *j, const layout *L, int threads, ct_volume *v)
+{
+	ct_code c = CT_OK;
+	if (j->real) {
+		c = ct_par_for(L->n, threads, decode_one, j);
+		if (!c)
+			blend(j, L);
+	}
+	size_t piece = 1, pieces = 0, *need = NULL;
+	if (!c && j->sink)
+		c = j->sink->begin(j->sink->ctx, v, &piece, &pieces);
+	if (!c && pieces && !(need = malloc(pieces * sizeof *need)))
+		c = ct_fail(CT_ENOMEM, "out of memory");
+	if (!c) {
+		plan_need(j, L->g.planes, piece, pieces, need);
+		c = ct_par_flow(j->real ? 0 : L->n, pieces, need, threads, decode_one, use_piece, j);
+	}
+	free(need);
+	return c;
+}
+
+/* Decode what the planes need into v->data, as type, handing it to the sink on the way. */
+static ct_code fill_planes(const layout *L, ct_nrrd_type type, int clamp, int linear,
+                           const ct_volume_opts *o, ct_volume *v, int *overflow)
 {
 	const file_info *ref = L->s[0];
 	decode_job j = {.s = L->s, .n = L->n, .voxels = (size_t)ref->rows * ref->cols, .rows = ref->rows,
-	                .cols = ref->cols, .type = type, .clamp = clamp};
-	size_t bytes = j.voxels * ct_nrrd_type_size(type);
-	j.first_plane = malloc(L->n * sizeof *j.first_plane);
-	j.lo = malloc(L->n * sizeof *j.lo);
-	j.hi = malloc(L->n * sizeof *j.hi);
-	j.overflow = calloc(L->n, sizeof *j.overflow);
-	j.out = malloc(L->g.planes * bytes);
-	if (linear)
-		j.real = malloc(L->n * j.voxels * sizeof *j.real);
-	ct_code c = CT_OK;
-	if (!j.first_plane || !j.lo || !j.hi || !j.overflow || !j.out || (linear && !j.real))
-		c = ct_fail(CT_ENOMEM, "out of memory for %zu planes of %dx%d", L->g.planes, ref->cols, ref->rows);
-	for (size_t i = 0; !c && i < L->n; i++)
-		j.first_plane[i] = linear ? 0 : SIZE_MAX;
-	for (size_t k = L->g.planes; !c && !linear && k-- > 0;)
-		j.first_plane[L->near[k]] = k;
+	                .cols = ref->cols, .type = type, .clamp = clamp, .sink = o->sink};
+	atomic_init(&j.overflowed, 0);
+	ct_code c = alloc_job(&j, L, linear);
+	v->data = j.out;
+	v->nrrd.type = type;
 	if (!c)
-		c = ct_par_for(L->n, threads, decode_one, &j);
+		c = decode_to_sink(&j, L, o->threads, v);
 	*overflow = 0;
 	v->meta.hu_min = INFINITY;
 	v->meta.hu_max = -INFINITY;
@@ -670,20 +766,11 @@ static ct_code fill_planes(const layout *L, ct_nrrd_type type, int clamp, int li
 		v->meta.hu_min = fmin(v->meta.hu_min, j.lo[i]);
 		v->meta.hu_max = fmax(v->meta.hu_max, j.hi[i]);
 	}
-	if (!c && linear)
-		blend(&j, L);
-	for (size_t k = 0; !c && !linear && k < L->g.planes; k++)
-		if (j.first_plane[L->near[k]] != k)
-			memcpy((char *)j.out + k * bytes, (char *)j.out + j.first_plane[L->near[k]] * bytes, bytes);
-	free(j.first_plane);
-	free(j.lo);
-	free(j.hi);
-	free(j.overflow);
-	free(j.real);
-	if (c || *overflow)
-		free(j.out);
-	else
-		v->data = j.out;
+	free_job(&j);
+	if (c || *overflow) {
+		free(v->data);
+		v->data = NULL;
+	}
 	return c;
 }
 
@@ -701,12 +788,12 @@ static ct_code load_pixels(const layout *L, const ct_volume_opts *o, ct_volume *
 	for (size_t i = 0; i < L->n && o->type == CT_TYPE_AUTO; i++)
 		if (!integral(L->s[i]->slope) || !integral(L->s[i]->intercept))
 			type = CT_NRRD_FLOAT32;
-	ct_code c = fill_planes(L, type, o->type == CT_TYPE_SHORT, linear, o->threads, v, &overflow);
+	ct_code c = fill_planes(L, type, o->type == CT_TYPE_SHORT, linear, o, v, &overflow);
 	if (!c && overflow) { /* HU beyond int16: float keeps them */
-		type = CT_NRRD_FLOAT32;
-		c = fill_planes(L, type, 0, linear, o->threads, v, &overflow);
+		if (o->sink)
+			o->sink->cancel(o->sink->ctx);
+		c = fill_planes(L, CT_NRRD_FLOAT32, 0, linear, o, v, &overflow);
 	}
-	v->nrrd.type = type;
 	return c;
 }
 
@@ -813,10 +900,11 @@ static ct_code convert(const char *dir, const ct_volume_opts *o, folder *fo, ct_
 		c = order_slices(&L, L.s[0], &v->meta);
 	if (!c)
 		c = plan_layout(&L, dir);
-	if (!c)
-		c = load_pixels(&L, o, v);
 	if (!c) {
 		set_geometry(&L, v);
+		c = load_pixels(&L, o, v);
+	}
+	if (!c) {
 		series_flags(fo, uid, &L, &v->meta);
 		c = read_columns(L.s[0]->path, &v->meta);
 	}

@@ -31,11 +31,26 @@
 typedef enum { CT_TYPE_AUTO, CT_TYPE_SHORT, CT_TYPE_FLOAT } ct_hu_type;
 typedef enum { CT_RESAMPLE_NEAREST, CT_RESAMPLE_LINEAR } ct_resample;
 
+typedef struct ct_volume ct_volume;
+
+/* A taker of the voxels while they are decoded (ct-convert compresses them as they come). */
+typedef struct {
+	/* v->nrrd (type, sizes, geometry) is final and v->data allocated, not yet filled; say how
+	 * the data will be taken: *pieces pieces of *piece bytes (the last may be shorter). */
+	ct_code (*begin)(void *ctx, const ct_volume *v, size_t *piece, size_t *pieces);
+	/* Piece k's bytes are final. Called from worker threads, about in order, each k once. */
+	ct_code (*piece)(void *ctx, size_t k);
+	/* What was begun is void: HU beyond int16 were found, begin() comes again with float. */
+	void (*cancel)(void *ctx);
+	void *ctx;
+} ct_volume_sink;
+
 typedef struct {
 	const char *series_uid; /* NULL: the series with most image slices */
 	ct_hu_type type;
 	ct_resample resample;
 	int threads;            /* 0: one per online CPU */
+	const ct_volume_sink *sink; /* NULL: none */
 } ct_volume_opts;
 
 #define CT_META_TEXT 256
@@ -59,11 +74,11 @@ typedef struct {
 	int thickness_1_5mm, more_than_50_slices, unique_positions, no_localizer;
 } ct_volume_meta;
 
-typedef struct {
+struct ct_volume {
 	ct_nrrd nrrd;   /* type, sizes (columns, rows, planes), directions, origin */
 	void *data;     /* int16 or float HU, columns fastest */
 	ct_volume_meta meta;
-} ct_volume;
+};
 
 ct_code ct_volume_load(const char *dir, const ct_volume_opts *opts, ct_volume *v);
 void ct_volume_free(ct_volume *v);

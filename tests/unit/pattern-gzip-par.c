@@ -1,13 +1,17 @@
 /* Unit tests: dicomsort's TARGET/PATTERN split and pattern safety checks (lib/pattern), the
  * multi-member parallel gzip (lib/gz: same bytes on any thread count, readable back), and
- * ct_par_for's deterministic choice of the failure it reports (lib/par). */
+ * the same stream fed piece by piece in any order, ct_par_for's deterministic choice of the
+ * failure it reports, and ct_par_flow's promise that a use starts only after its makes
+ * (lib/par). */
 #include "gz.h"
 #include "par.h"
 #include "pattern.h"
 #include "tap.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* (pure: safe inside CHECK) */
 static int split_is(const char *arg, const char *target, const char *pattern)
@@ -47,6 +51,57 @@ static ct_code fail_some(void *ctx, size_t i)
 {
 	(void)ctx;
 	return i == 7 || i == 5 ? ct_fail(CT_EDATA, "item %zu failed", i) : CT_OK;
+}
+
+static ct_code refuse(void *ctx, const void *buf, size_t len)
+{
+	(void)ctx, (void)buf, (void)len;
+	return ct_fail(CT_EIO, "disk full");
+}
+
+/* 64 makes, 8 uses, use k needing makes 0..8k+7: each use checks they are all done. */
+typedef struct {
+	atomic_int made[64];
+	atomic_int uses, early;
+	size_t need[8];
+	long fail_make, fail_use; /* -1: none */
+} flow_test;
+
+static ct_code make(void *ctx, size_t i)
+{
+	flow_test *f = ctx;
+	usleep((useconds_t)(i % 3) * 200); /* uneven, so makes finish out of order */
+	atomic_store(&f->made[i], 1);
+	int fails = f->fail_make >= 0 && ((long)i == f->fail_make || (long)i == f->fail_make + 7);
+	return fails ? ct_fail(CT_EDATA, "make %zu failed", i) : CT_OK;
+}
+
+static ct_code use(void *ctx, size_t k)
+{
+	flow_test *f = ctx;
+	for (size_t i = 0; i < f->need[k]; i++)
+		if (!atomic_load(&f->made[i]))
+			atomic_fetch_add(&f->early, 1);
+	atomic_fetch_add(&f->uses, 1);
+	return (long)k == f->fail_use ? ct_fail(CT_EIO, "use %zu failed", k) : CT_OK;
+}
+
+static flow_test *flow_new(long fail_make, long fail_use)
+{
+	flow_test *f = calloc(1, sizeof *f);
+	for (size_t k = 0; k < 8; k++)
+		f->need[k] = 8 * k + 8;
+	f->fail_make = fail_make;
+	f->fail_use = fail_use;
+	return f;
+}
+
+static int made_all(flow_test *f)
+{
+	int n = 0;
+	for (int i = 0; i < 64; i++)
+		n += atomic_load(&f->made[i]);
+	return n == 64;
 }
 
 int main(void)
@@ -90,7 +145,44 @@ int main(void)
 	ct_code s2 = ct_gzip_pieces(in, 1000, 1, 2, collect, &small);
 	CHECK(s1 == CT_OK && s2 == CT_OK && small.len == singlelen && !memcmp(small.buf, single, singlelen),
 	      "one piece: exactly ct_gzip's bytes");
-	free(in), free(one.buf), free(two.buf), free(back), free(single), free(small.buf);
+
+	/* Fed by hand, last piece first: the sink still gets them in order, the same bytes. */
+	sink_buf by_hand = {0};
+	ct_gzip_stream *gs;
+	ct_code nc = ct_gzip_stream_new(in, len, 1, collect, &by_hand, &gs);
+	CHECK(nc == CT_OK && ct_gzip_stream_pieces(gs) == 3, "a 9 MiB stream has three pieces");
+	ct_code p2 = ct_gzip_stream_piece(gs, 2);
+	CHECK(p2 == CT_OK && by_hand.len == 0, "the last piece first: held back, nothing written");
+	ct_code p01 = ct_gzip_stream_piece(gs, 0) | ct_gzip_stream_piece(gs, 1);
+	CHECK(p01 == CT_OK && ct_gzip_stream_complete(gs), "then the first two: all three went to the sink");
+	CHECK(by_hand.len == one.len && !memcmp(by_hand.buf, one.buf, one.len), "the same bytes as in one go");
+	ct_gzip_stream_free(gs);
+	ct_code rc = ct_gzip_stream_new(in, len, 1, refuse, NULL, &gs);
+	ct_code r0 = ct_gzip_stream_piece(gs, 0), r1 = ct_gzip_stream_piece(gs, 1);
+	CHECK(rc == CT_OK && r0 == CT_EIO && !strcmp(ct_errmsg(), "disk full") && r1 == CT_OK &&
+	      !ct_gzip_stream_complete(gs), "a failing sink: its error once, then nothing, never complete");
+	ct_gzip_stream_free(gs);
+	free(in), free(one.buf), free(two.buf), free(back), free(single), free(small.buf), free(by_hand.buf);
+
+	flow_test *f = flow_new(-1, -1);
+	ct_code fc = ct_par_flow(64, 8, f->need, 4, make, use, f);
+	CHECK(fc == CT_OK && made_all(f) && atomic_load(&f->uses) == 8, "flow: every make and every use ran");
+	CHECK(atomic_load(&f->early) == 0, "flow: no use started before the makes it needs");
+	free(f);
+	f = flow_new(10, -1);
+	fc = ct_par_flow(64, 8, f->need, 4, make, use, f);
+	CHECK(fc == CT_EDATA && !strcmp(ct_errmsg(), "make 10 failed") && atomic_load(&f->uses) <= 1,
+	      "flow: the lowest failing make is reported, the uses needing it never run");
+	free(f);
+	f = flow_new(-1, 3);
+	fc = ct_par_flow(64, 8, f->need, 2, make, use, f);
+	CHECK(fc == CT_EIO && !strcmp(ct_errmsg(), "use 3 failed"), "flow: a failing use is reported");
+	free(f);
+	f = flow_new(-1, -1);
+	f->need[5] = 2;
+	fc = ct_par_flow(64, 8, f->need, 2, make, use, f);
+	CHECK(fc == CT_EUSAGE && atomic_load(&f->uses) == 0, "flow: needs out of order are refused before any work");
+	free(f);
 
 	ct_code c = ct_par_for(100, 4, fail_some, NULL);
 	CHECK(c == CT_EDATA && !strcmp(ct_errmsg(), "item 5 failed"), "the lowest failing index is reported");
