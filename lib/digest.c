@@ -2,7 +2,9 @@
 #include "digest.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -67,6 +69,23 @@ void ct_digest_free(ct_digest *d)
 {
 	EVP_MD_CTX_free(d->ctx);
 	d->ctx = NULL;
+}
+
+ct_code ct_digest_update_fd(ct_digest *d, int fd, uint64_t from, uint64_t to, const char *path)
+{
+	static _Thread_local unsigned char buf[1 << 16];
+	while (from < to) {
+		size_t want = to - from < sizeof buf ? (size_t)(to - from) : sizeof buf;
+		ssize_t r = pread(fd, buf, want, (off_t)from);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? ct_fail_errno(CT_EIO, "%s: read failed", path)
+			             : ct_fail(CT_EIO, "%s: shorter than %" PRIu64 " bytes", path, to);
+		ct_digest_update(d, buf, (size_t)r);
+		from += (uint64_t)r;
+	}
+	return CT_OK;
 }
 
 ct_code ct_digest_file(const char *path, ct_digest_kind kind, char hex[CT_HEX_MAX])

@@ -27,6 +27,8 @@ void ct_digest_update(ct_digest *d, const void *buf, size_t len);
 void ct_digest_final(ct_digest *d, char hex[CT_HEX_MAX]);
 void ct_digest_free(ct_digest *d);
 
+/* Feed bytes [from, to) of the open file fd into d (path names it in errors). */
+ct_code ct_digest_update_fd(ct_digest *d, int fd, uint64_t from, uint64_t to, const char *path);
 /* Digest of a whole file. */
 ct_code ct_digest_file(const char *path, ct_digest_kind kind, char hex[CT_HEX_MAX]);
 /* Hex length of a kind's digest (32, 40 or 64). */

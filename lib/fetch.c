@@ -4,6 +4,7 @@
 #include "fs.h"
 #include "http.h"
 #include "log.h"
+#include "par.h"
 #include "s3list.h"
 #include "verified.h"
 
@@ -21,6 +22,7 @@
 #define VALIDATOR_XATTR "user.ct-fetch.etag" /* the ETag a partial was started from */
 #define COMMIT_BATCH 256                      /* verified files renamed per syncfs */
 #define COMMIT_AGE 1.0                        /* seconds a verified file may wait for its rename */
+#define EARLY_WRITEBACK (128u << 10)          /* bytes from which a file is sent to disk at once */
 #define LISTING_MAX (64u << 20)               /* bytes of one listing page we accept */
 #define MiB (1024.0 * 1024.0)
 
@@ -58,31 +60,14 @@ struct fetch {
 	size_t n, nverified, npresent, nfetched;
 	fobj **pending;     /* verified, waiting for their rename */
 	size_t npending;
+	ct_par_queue *committer; /* the thread that syncs and renames (commit_batch) */
 	double oldest, t0;
 	ct_http *http;
 	uint64_t listing_bytes; /* of the engine's byte count, what the listing took */
-	ct_code commit_code;
+	ct_code commit_code; /* set by the committer; read once it has finished */
 };
 
 /* ---- helpers ---- */
-
-/* Feed the first n bytes of fd into d (a resumed partial's bytes already on disk). */
-static ct_code hash_prefix(ct_digest *d, int fd, uint64_t n, const char *path)
-{
-	static _Thread_local unsigned char buf[1 << 16];
-	uint64_t off = 0;
-	while (off < n) {
-		size_t want = n - off < sizeof buf ? (size_t)(n - off) : sizeof buf;
-		ssize_t r = pread(fd, buf, want, (off_t)off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return ct_fail_errno(CT_EIO, "%s: read failed", path);
-		ct_digest_update(d, buf, (size_t)r);
-		off += (uint64_t)r;
-	}
-	return CT_OK;
-}
 
 static void drop_digest(fobj *o)
 {
@@ -174,7 +159,7 @@ static ct_code start_digest(fobj *o, uint64_t total)
 	if (c)
 		return c;
 	o->hashing = true;
-	if ((c = hash_prefix(&o->d, o->fd, o->have, o->part)) != CT_OK) {
+	if ((c = ct_digest_update_fd(&o->d, o->fd, 0, o->have, o->part)) != CT_OK) {
 		drop_digest(o);
 		return c;
 	}
@@ -295,18 +280,18 @@ static ct_code commit_now(fobj *o)
 	return c;
 }
 
-/* Many files: one syncfs() makes all their bytes durable, then the renames and the journal. */
-static void commit_pending(fetch *f)
+/* Many files: one syncfs() makes all their bytes durable, then the renames and the journal.
+ * On the committer's thread (ct_par_queue): the transfers go on while the disk catches up. */
+static void commit_batch(void *ctx, void **items, size_t n)
 {
-	if (!f->npending)
-		return;
+	fetch *f = ctx;
 	ct_code c = CT_OK;
 	if (syncfs(f->dirfd))
 		c = ct_fail_errno(CT_EIO, "%s: syncfs failed", f->dir);
-	ct_vfile *done = malloc(f->npending * sizeof *done);
+	ct_vfile *done = malloc(n * sizeof *done);
 	size_t ndone = 0;
-	for (size_t i = 0; i < f->npending; i++) {
-		fobj *o = f->pending[i];
+	for (size_t i = 0; i < n; i++) {
+		fobj *o = items[i];
 		o->pending = false;
 		if (!c && !done)
 			c = ct_fail(CT_ENOMEM, "%s: out of memory", f->dir);
@@ -320,7 +305,6 @@ static void commit_pending(fetch *f)
 		}
 		done[ndone++] = o->v;
 	}
-	f->npending = 0;
 	if (!c)
 		c = ct_fsync_dir(f->dir);
 	if (!c)
@@ -330,9 +314,24 @@ static void commit_pending(fetch *f)
 		f->commit_code = c;
 }
 
+/* The verified files so far go to the committer. */
+static void hand_over(fetch *f)
+{
+	if (!f->npending)
+		return;
+	if (ct_par_queue_put(f->committer, (void **)f->pending, f->npending))
+		commit_batch(f, (void **)f->pending, f->npending); /* no memory to queue: at once */
+	f->npending = 0;
+}
+
 static void commit_later(fobj *o)
 {
 	fetch *f = o->f;
+	/* A large file's bytes start for the disk now (asynchronously): the commit's syncfs then
+	 * waits for the last few files, not for all of them. Small files are left to the syncfs,
+	 * which writes them together in fewer, larger requests. */
+	if (o->have >= EARLY_WRITEBACK)
+		sync_file_range(o->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	obj_abandon(&o->req); /* close: syncfs covers the bytes */
 	if (!f->npending)
 		f->oldest = ct_http_now();
@@ -340,16 +339,14 @@ static void commit_later(fobj *o)
 	f->pending[f->npending++] = o;
 	f->nfetched++;
 	if (f->npending >= COMMIT_BATCH)
-		commit_pending(f);
+		hand_over(f);
 }
-
-/* ---- progress ---- */
 
 static void tick(void *user)
 {
 	fetch *f = user;
 	if (f->npending && ct_http_now() - f->oldest >= COMMIT_AGE)
-		commit_pending(f);
+		hand_over(f);
 	if (!ct_stderr_is_tty())
 		return;
 	ct_http_stats s = ct_http_get_stats(f->http);
@@ -613,7 +610,9 @@ static size_t fetch_rest(fetch *f)
 		if (!f->objs[i].refused && !f->objs[i].verified)
 			todo[ntodo++] = &f->objs[i].req;
 	ct_http_run(f->http, todo, ntodo);
-	commit_pending(f);
+	hand_over(f);
+	ct_par_queue_finish(f->committer); /* every commit done */
+	f->committer = NULL;
 	free(todo);
 	for (size_t i = 0; i < f->n; i++) {
 		fobj *o = &f->objs[i];
@@ -647,6 +646,7 @@ static void fetch_free(fetch *f)
 		free(o->part);
 		free((char *)o->req.path);
 	}
+	ct_par_queue_finish(f->committer);
 	free(f->objs);
 	free(f->pending);
 	ct_http_free(f->http);
@@ -696,6 +696,8 @@ static ct_code fetch_prefix(fetch *f, const ct_fetch_opts *opts, const char *buc
 		todo += f->objs[i].refused || !f->objs[i].verified || f->objs[i].pending;
 	if (!c && todo)
 		c = ct_record_remove(f->dir);
+	if (!c)
+		c = ct_par_queue_start(commit_batch, f, &f->committer);
 	if (!c) {
 		failed = fetch_rest(f);
 		if (f->commit_code)

@@ -2,6 +2,7 @@
 #include "par.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,4 +166,100 @@ ct_code ct_par_flow(size_t makes, size_t uses, const size_t *need, int threads, 
 	pthread_mutex_destroy(&f.lock);
 	free(f.done);
 	return reported(&f.fail);
+}
+
+struct ct_par_queue {
+	ct_par_batch_fn fn;
+	void *ctx;
+	pthread_t thread;
+	bool started, closing;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	void **items;       /* put, not yet taken */
+	size_t n, cap;
+};
+
+/* Take everything put so far; the caller frees the batch. */
+static void **take(ct_par_queue *q, size_t *n)
+{
+	void **batch = q->items;
+	*n = q->n;
+	q->items = NULL;
+	q->n = q->cap = 0;
+	return batch;
+}
+
+static void *queue_main(void *arg)
+{
+	ct_par_queue *q = arg;
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		while (!q->n && !q->closing)
+			pthread_cond_wait(&q->wake, &q->lock);
+		if (!q->n)
+			break; /* closing, and nothing left */
+		size_t n;
+		void **batch = take(q, &n);
+		pthread_mutex_unlock(&q->lock);
+		q->fn(q->ctx, batch, n);
+		free(batch);
+		pthread_mutex_lock(&q->lock);
+	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+ct_code ct_par_queue_start(ct_par_batch_fn fn, void *ctx, ct_par_queue **out)
+{
+	ct_par_queue *q = calloc(1, sizeof *q);
+	if (!q)
+		return ct_fail(CT_ENOMEM, "out of memory");
+	q->fn = fn;
+	q->ctx = ctx;
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->wake, NULL);
+	q->started = pthread_create(&q->thread, NULL, queue_main, q) == 0;
+	*out = q;
+	return CT_OK;
+}
+
+ct_code ct_par_queue_put(ct_par_queue *q, void **items, size_t n)
+{
+	if (!q->started) {
+		q->fn(q->ctx, items, n);
+		return CT_OK;
+	}
+	pthread_mutex_lock(&q->lock);
+	if (q->n + n > q->cap) {
+		size_t cap = (q->n + n) * 2;
+		void **grown = realloc(q->items, cap * sizeof *grown);
+		if (!grown) {
+			pthread_mutex_unlock(&q->lock);
+			return ct_fail(CT_ENOMEM, "out of memory");
+		}
+		q->items = grown;
+		q->cap = cap;
+	}
+	memcpy(q->items + q->n, items, n * sizeof *items);
+	q->n += n;
+	pthread_cond_signal(&q->wake);
+	pthread_mutex_unlock(&q->lock);
+	return CT_OK;
+}
+
+void ct_par_queue_finish(ct_par_queue *q)
+{
+	if (!q)
+		return;
+	if (q->started) {
+		pthread_mutex_lock(&q->lock);
+		q->closing = true;
+		pthread_cond_signal(&q->wake);
+		pthread_mutex_unlock(&q->lock);
+		pthread_join(q->thread, NULL);
+	}
+	pthread_cond_destroy(&q->wake);
+	pthread_mutex_destroy(&q->lock);
+	free(q->items);
+	free(q);
 }

@@ -23,6 +23,15 @@ ct_code ct_par_for(size_t n, int threads, ct_par_fn fn, void *ctx);
  * lowest use index. */
 ct_code ct_par_flow(size_t makes, size_t uses, const size_t *need, int threads, ct_par_fn make,
                     ct_par_fn use, void *ctx);
+/* A thread of its own for work that waits (a disk flush) while the caller goes on: items put
+ * with ct_par_queue_put() reach fn(ctx, items, n) in batches, in the order put, on the queue's
+ * thread. ct_par_queue_finish() hands over what is left, waits for it, and frees the queue.
+ * When no thread can be started, put calls fn itself. */
+typedef void (*ct_par_batch_fn)(void *ctx, void **items, size_t n);
+typedef struct ct_par_queue ct_par_queue;
+ct_code ct_par_queue_start(ct_par_batch_fn fn, void *ctx, ct_par_queue **q);
+ct_code ct_par_queue_put(ct_par_queue *q, void **items, size_t n);
+void ct_par_queue_finish(ct_par_queue *q);
 /* The number of threads ct_par_for() uses for `threads` = 0 (online CPUs, at least 1). */
 int ct_par_cpus(void);
 

@@ -1,14 +1,16 @@
-/* Unit tests: dicomsort's TARGET/PATTERN split and pattern safety checks (lib/pattern), the
- * multi-member parallel gzip (lib/gz: same bytes on any thread count, readable back), and
- * the same stream fed piece by piece in any order, ct_par_for's deterministic choice of the
- * failure it reports, and ct_par_flow's promise that a use starts only after its makes
- * (lib/par). */
+/* Unit tests: dicomsort's TARGET/PATTERN split and pattern safety checks (lib/pattern); the
+ * multi-member parallel gzip (lib/gz: same bytes on any thread count, readable back, the same
+ * stream fed piece by piece in any order); and lib/par: ct_par_queue (in order, on its own
+ * thread), ct_par_for's deterministic choice of the failure it reports, and ct_par_flow's
+ * promise that a use starts only after its makes. */
 #include "gz.h"
 #include "par.h"
 #include "pattern.h"
 #include "tap.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -84,6 +86,23 @@ static ct_code use(void *ctx, size_t k)
 			atomic_fetch_add(&f->early, 1);
 	atomic_fetch_add(&f->uses, 1);
 	return (long)k == f->fail_use ? ct_fail(CT_EIO, "use %zu failed", k) : CT_OK;
+}
+
+/* ct_par_queue: what arrives, in which order, on which thread. */
+typedef struct {
+	size_t got[1000], n, batches;
+	pthread_t caller;
+	int elsewhere;
+} queue_test;
+
+static void take_batch(void *ctx, void **items, size_t n)
+{
+	queue_test *q = ctx;
+	usleep(300); /* slow, like a syncfs: later puts pile up into one batch */
+	for (size_t i = 0; i < n; i++)
+		q->got[q->n++] = (size_t)(uintptr_t)items[i];
+	q->batches++;
+	q->elsewhere += !pthread_equal(pthread_self(), q->caller);
 }
 
 static flow_test *flow_new(long fail_make, long fail_use)
@@ -163,6 +182,22 @@ int main(void)
 	      !ct_gzip_stream_complete(gs), "a failing sink: its error once, then nothing, never complete");
 	ct_gzip_stream_free(gs);
 	free(in), free(one.buf), free(two.buf), free(back), free(single), free(small.buf), free(by_hand.buf);
+
+	queue_test qt = {.caller = pthread_self()};
+	ct_par_queue *q;
+	ct_code qc = ct_par_queue_start(take_batch, &qt, &q);
+	for (size_t i = 0; !qc && i < 1000; i += 10) {
+		void *ten[10];
+		for (size_t k = 0; k < 10; k++)
+			ten[k] = (void *)(uintptr_t)(i + k);
+		qc = ct_par_queue_put(q, ten, 10);
+	}
+	ct_par_queue_finish(q);
+	int in_order = qt.n == 1000;
+	for (size_t i = 0; in_order && i < 1000; i++)
+		in_order = qt.got[i] == i;
+	CHECK(qc == CT_OK && in_order, "queue: all 1,000 items arrived, in the order put, before finish returned");
+	CHECK(qt.elsewhere == (int)qt.batches && qt.batches < 100, "queue: on its own thread, in fewer batches than puts (%zu)", qt.batches);
 
 	flow_test *f = flow_new(-1, -1);
 	ct_code fc = ct_par_flow(64, 8, f->need, 4, make, use, f);
