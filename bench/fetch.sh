@@ -10,6 +10,9 @@
 #                               fsyncs and records; its times include the listing
 #   curl --parallel --parallel-max 16 -K list   given the URL list, no verification
 #   aria2c -j 16 -i list        given the URL list, no verification
+#
+# PIN=1 puts s3rver on CPU 0 and the clients on CPU 1: the server no longer competes with the
+# client for cores, as when it is another machine (the client then has one core to itself).
 set -u
 . "$(dirname "$0")/../tests/lib.sh"
 . "$TESTS/mirror.sh"
@@ -18,6 +21,11 @@ command -v aria2c >/dev/null || { echo "bench-fetch: aria2c missing (make deps i
 
 mirror_start || exit 1
 S3PID=$MIRROR_PID
+ON=
+if [ "${PIN:-0}" = 1 ]; then
+	taskset -a -p -c 0 "$S3PID" >/dev/null || exit 1
+	ON="taskset -c 1"
+fi
 
 series() { # series NAME COUNT SIZE
 	mkdir -p "$T/src/$1"
@@ -49,11 +57,11 @@ run() {
 	sync
 	t0=$(cpu_ticks "$S3PID")
 	case $tool in
-	ct-fetch) /usr/bin/time -f '%e %U %S' -o "$T/time" \
+	ct-fetch) $ON /usr/bin/time -f '%e %U %S' -o "$T/time" \
 		ct-fetch --jobs 16 --endpoint "$MIRROR_URL" "s3://idc-open-data/$s/" "$out" 2>/dev/null ;;
-	curl) (cd "$out" && /usr/bin/time -f '%e %U %S' -o "$T/time" \
+	curl) (cd "$out" && $ON /usr/bin/time -f '%e %U %S' -o "$T/time" \
 		curl -sf --no-progress-meter --parallel --parallel-max 16 -K "$T/$s.curl") ;;
-	aria2c) /usr/bin/time -f '%e %U %S' -o "$T/time" \
+	aria2c) $ON /usr/bin/time -f '%e %U %S' -o "$T/time" \
 		aria2c -q -j 16 -x 1 --file-allocation=none --auto-file-renaming=false --allow-overwrite=true \
 		--summary-interval=0 -d "$out" -i "$T/$s.aria2" ;;
 	esac || { echo "bench-fetch: $tool failed on $s" >&2; exit 1; }
@@ -95,7 +103,7 @@ for r in $(seq 1 "$ROUNDS"); do
 	done
 done
 
-echo "# bench-fetch: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), median of $ROUNDS runs"
+echo "# bench-fetch: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), median of $ROUNDS runs${ON:+, s3rver on CPU 0 and the client on CPU 1}"
 printf '%-8s %-9s %8s %8s %10s %12s %12s\n' series tool wall_s cpu_s s3rver_cpu wall/ct-fetch cpu/ct-fetch
 for s in s512k s16k; do
 	w0=$(col 1 "ct-fetch.$s")
