@@ -285,19 +285,18 @@ static ct_code commit_now(fobj *o)
 static void commit_batch(void *ctx, void **items, size_t n)
 {
 	fetch *f = ctx;
-	ct_code c = CT_OK;
-	if (syncfs(f->dirfd))
-		c = ct_fail_errno(CT_EIO, "%s: syncfs failed", f->dir);
+	ct_code c = syncfs(f->dirfd) ? ct_fail_errno(CT_EIO, "%s: syncfs failed", f->dir) : CT_OK;
 	ct_vfile *done = malloc(n * sizeof *done);
+	if (!c && !done)
+		c = ct_fail(CT_ENOMEM, "%s: out of memory", f->dir);
 	size_t ndone = 0;
 	for (size_t i = 0; i < n; i++) {
 		fobj *o = items[i];
 		o->pending = false;
-		if (!c && !done)
-			c = ct_fail(CT_ENOMEM, "%s: out of memory", f->dir);
-		if (!c && rename(o->part, o->final))
-			c = ct_fail_errno(CT_EIO, "%s: cannot rename to %s", o->part, o->final);
-		if (c) {
+		/* A file that cannot take its name fails alone (its verified partial stays for the
+		 * next run); a failed syncfs fails the whole batch. */
+		ct_code oc = c ? c : rename(o->part, o->final) ? ct_fail_errno(CT_EIO, "%s: cannot rename to %s", o->part, o->final) : CT_OK;
+		if (oc) {
 			o->verified = false;
 			snprintf(o->req.why, sizeof o->req.why, "%s", ct_errmsg());
 			o->req.done = false;
@@ -305,7 +304,7 @@ static void commit_batch(void *ctx, void **items, size_t n)
 		}
 		done[ndone++] = o->v;
 	}
-	if (!c)
+	if (!c && ndone)
 		c = ct_fsync_dir(f->dir);
 	if (!c)
 		c = ct_journal_append(&f->j, done, ndone);
