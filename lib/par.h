@@ -1,4 +1,6 @@
-/* par.h: run a function over 0..n-1 on a few threads.
+/* par.h: the ways ctmake uses threads, so no other module creates one: a parallel for, a flow
+ * of producers and consumers (decoding slices while compressing the volume), and a background
+ * queue (ct-fetch's syncs and renames).
  *
  * ct_par_for() calls fn(ctx, i) once for every i, from up to `threads` threads (0: one per
  * online CPU), and returns when all are done. When calls fail, work stops being handed out and
