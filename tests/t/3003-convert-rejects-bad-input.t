@@ -30,9 +30,10 @@ gen "$T/cut" --rows 16 --cols 16 --slices 8 --seed 5
 truncate -s -100 "$T/cut/IM00006.dcm"
 rejects "a file cut short in its pixel data" "$T/cut" IM00006.dcm "(7FE0,0010) PixelData"
 # 5 MiB as int16: the first 4 MiB piece is compressed and written (to a temporary) while the
-# later slices are decoded; the bad last slice must still leave nothing behind.
-gen "$T/cut-big" --rows 256 --cols 256 --slices 40 --seed 5
-truncate -s -100 "$T/cut-big/IM00040.dcm"
+# later slices are decoded; a bad last slice (RLE: found only when decoded) must still leave
+# nothing behind.
+gen "$T/cut-big" --rows 256 --cols 256 --slices 40 --seed 5 --compress rle
+truncate -s -60 "$T/cut-big/IM00040.dcm"
 rejects "a two-piece volume whose last file is cut short" "$T/cut-big" IM00040.dcm "(7FE0,0010) PixelData"
 gen "$T/cut-rle" --rows 16 --cols 16 --slices 8 --seed 5 --compress rle
 truncate -s -60 "$T/cut-rle/IM00002.dcm"
