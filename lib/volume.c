@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -678,18 +677,6 @@ static void plan_need(const decode_job *j, size_t planes, size_t piece, size_t p
 	}
 }
 
-/* The volume in 2 MiB pages where the kernel offers them (transparent huge pages on request):
- * a 100 MB volume then costs 50 page faults instead of 25,000, about a tenth of the run's time.
- * Freed with free(). */
-static void *alloc_planes(size_t bytes)
-{
-	void *p;
-	if (posix_memalign(&p, (size_t)2 << 20, bytes ? bytes : 1))
-		return NULL;
-	madvise(p, bytes, MADV_HUGEPAGE); /* only advice: without it, small pages */
-	return p;
-}
-
 static ct_code alloc_job(decode_job *j, const layout *L, int linear)
 {
 	j->first_plane = malloc(L->n * sizeof *j->first_plane);
@@ -697,7 +684,7 @@ static ct_code alloc_job(decode_job *j, const layout *L, int linear)
 	j->lo = malloc(L->n * sizeof *j->lo);
 	j->hi = malloc(L->n * sizeof *j->hi);
 	j->overflow = calloc(L->n, sizeof *j->overflow);
-	j->out = alloc_planes(L->g.planes * j->voxels * ct_nrrd_type_size(j->type));
+	j->out = malloc(L->g.planes * j->voxels * ct_nrrd_type_size(j->type));
 	if (linear)
 		j->real = malloc(L->n * j->voxels * sizeof *j->real);
 	if (!j->first_plane || !j->last_plane || !j->lo || !j->hi || !j->overflow || !j->out || (linear && !j->real))
