@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every transfer syntax converts to the very same file as its uncompressed source (RLE, JPEG
 # lossless, JPEG-LS, JPEG 2000, deflated, implicit VR, big endian), and the output bytes do not
-# depend on the run or on the number of threads, also when the gzip stream has several members.
+# depend on the run or on the number of threads, also when the gzip stream has several members
+# and when planes straddle its pieces.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/ct.sh"
 
@@ -40,4 +41,13 @@ PY
 is "$members" 2 "the 5 MiB volume is two gzip members"
 pm_convert "$T/big" "$T/big.pm.nrrd" short
 ok "the multi-member file holds plastimatch's voxels (Python's gzip reads every member)" same_volume "$T/big1.nrrd" "$T/big.pm.nrrd"
+
+# Planes of 500 x 512 int16 (500 KiB) straddle the 4 MiB pieces, and a missing slice makes a
+# copied plane: a piece is compressed only once every plane it touches is filled.
+gen "$T/straddle" --rows 500 --cols 512 --slices 14 --seed 3 --variant gap
+for n in 1 2 3; do ct-convert --threads $n "$T/straddle" "$T/st$n.nrrd" 2>/dev/null; done
+is "$(md5_of "$T/st1.nrrd") $(md5_of "$T/st2.nrrd")" "$(md5_of "$T/st3.nrrd") $(md5_of "$T/st3.nrrd")" \
+	"planes across piece boundaries: 1, 2 or 3 threads, the same bytes"
+pm_convert "$T/straddle" "$T/st.pm.nrrd" short
+ok "...and plastimatch's voxels" same_volume "$T/st2.nrrd" "$T/st.pm.nrrd"
 done_testing
