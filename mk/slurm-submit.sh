@@ -7,11 +7,19 @@
 # copies at submission); submits one array job with a task per shard that has a scan not done
 # yet (task i: make -k -j<cpus> pretrain-shard SHARD=i/SHARDS VAR=VALUE...) and the index job
 # after it; adds their ids to DATA/pretrain/slurm/submissions.tsv and prints how to follow
-# them. SLURM_ARGS (split into words, no quoting) go to both sbatch calls.
+# them. SLURM_ARGS go to both sbatch calls, split into words as the shell would split them
+# (quotes group words: "--error='/scratch/my runs/e-%j.out'"), but never run as commands.
 set -euo pipefail
 top=$1 data=$2 shards=$3 shard_plan=$4 slurm_args=$5
 shift 5
 dir=$data/pretrain/slurm
+# xargs splits on blanks, honouring quotes and backslashes, and executes nothing of the text.
+if ! words=$(printf '%s' "$slurm_args" | xargs printf '%s\n' 2>&1); then
+	echo "ctmake: SLURM_ARGS: cannot split into words (an unmatched quote?): $slurm_args" >&2
+	exit 2
+fi
+sbatch_args=()
+[ -z "$words" ] || mapfile -t sbatch_args <<<"$words"
 for c in sbatch squeue scancel; do
 	command -v "$c" >/dev/null || { echo "ctmake: $c not found: run this on a Slurm login node" >&2; exit 1; }
 done
@@ -51,8 +59,7 @@ for i in $(seq 1 "$shards"); do
 done
 add_run
 
-# shellcheck disable=SC2086 # SLURM_ARGS is a list of sbatch options
-submit() { sbatch --parsable --comment="$key" $slurm_args "$@" | cut -d';' -f1; }
+submit() { sbatch --parsable --comment="$key" "${sbatch_args[@]}" "$@" | cut -d';' -f1; }
 array="" after=()
 if [ "$ntasks" -gt 0 ]; then
 	array=$(submit --job-name=ctmake-shards --array="$tasks" --output="$dir/shard-%A_%a.out" "$dir/shard.sh")

@@ -2,7 +2,9 @@
 # A cluster run whose manifest names a series missing from the mirror: that series' shard task
 # fails (its other scan still finishes), the index job is cancelled rather than left pending,
 # and, once the series is there, submitting again finishes every scan and redoes none that was
-# done (only its shard is queued again). SLURM_ARGS reach sbatch, and a second submission while the first is queued is refused.
+# done (only its shard is queued again). SLURM_ARGS reach sbatch, split as the shell splits
+# words (a quoted path with a space stays one argument), and a second submission while the
+# first is queued is refused.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/slurm.sh"
 slurm_require
@@ -15,13 +17,18 @@ D=$T/data P=$T/data/pretrain
 missing=$(idc_uuid slurm/s4) done_early=$(idc_uuid slurm/s3)
 submit() { make -C "$TOP" slurm-pretrain-data SHARDS=3 DATA="$D" MANIFEST="$T/manifest.txt" IDC_ENDPOINT="$MIRROR_URL" "$@"; }
 
-ok "submitting with SLURM_ARGS=--hold" submit SLURM_ARGS=--hold
+mkdir "$T/slurm err"
+ok "submitting with SLURM_ARGS=\"--hold '--error=…/slurm err/e-%j.out'\"" \
+	submit SLURM_ARGS="--hold '--error=$T/slurm err/e-%j.out'"
 jobs=$(slurm_last_jobs "$D")
 is "$(squeue -h -j "$jobs" -o '%T %r' | sort -u)" "PENDING JobHeldUser" "SLURM_ARGS reached sbatch: both jobs are held"
+submit SLURM_ARGS="--hold '--error=x" >/dev/null 2>"$T/quote.err"
+is "$? $(grep -c 'SLURM_ARGS: cannot split' "$T/quote.err")" "2 1" "SLURM_ARGS with an unmatched quote: refused, saying why (make exits 2)"
 ok_fails "a second submission while those are queued is refused (make exits 2)" 2 submit
 is "$(squeue -h -o %A | sort -nu | tr '\n' ,)" "$jobs," "and submitted nothing: the queue holds the first submission's jobs only"
 ok "releasing the jobs" scontrol release "${jobs%,*},${jobs#*,}"
 ok "the array and the index job end" slurm_wait_jobs -t 90 "$jobs"
+is "$(ls "$T/slurm err" | grep -c '^e-.*\.out$')" 3 "the quoted --error path with a space was one argument: the 3 tasks wrote there"
 
 shard=$(grep -l "^$missing" "$P"/plans/all-shard*of3.tsv | sed -E 's/.*shard([0-9])of3.tsv/\1/')
 ok "the missing series shares its shard ($shard) with a series that is there" grep -q "^$done_early" "$P/plans/all-shard${shard}of3.tsv"
