@@ -2,6 +2,7 @@
 #include "volume.h"
 #include "dicom.h"
 #include "fs.h"
+#include "grid.h"
 #include "log.h"
 #include "par.h"
 
@@ -284,80 +285,6 @@ static int by_position(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-/* plastimatch's rounding. */
-static int round_int(float x)
-{
-	return x > 0 ? (int)(x + 0.5f) : (int)ceilf(x - 0.5f);
-}
-
-typedef struct {
-	size_t planes;
-	float z0, step;
-	float anchor;   /* position of the real slice the grid is laid from */
-	int before;     /* planes below it */
-	float zfill;    /* plane 0's position as plastimatch measures it for the nearest slice */
-} grid;
-
-/* plastimatch 1.9's grid: the longest run of steps equal within 0.11 mm (its running mean is
- * the spacing; the first longest wins), extended from the run's first and last real slices
- * by whole steps (rounded) towards the first and last slice. Float arithmetic, as
- * plastimatch's, so ties between neighbours fall the same way. */
-static grid plan_grid(const float *z, size_t n, float fallback)
-{
-	grid g = {1, z[0], fallback > 0 ? fallback : 1, z[0], 0, z[0]};
-	if (n < 2 || z[n - 1] - z[0] < 1e-3f)
-		return g;
-	float run_step = 0, best_step = 1, best_start = z[0], best_end = z[0];
-	size_t run_len = 1, best_len = 1, run_first = 0;
-	for (size_t i = 1; i < n; i++) {
-		float d = z[i] - z[i - 1];
-		if (run_len == 1 || fabsf(run_step - d) > 0.11f) {
-			run_step = d;
-			run_len = 2;
-			run_first = i - 1;
-		} else {
-			run_step = (run_len * run_step + d) / (run_len + 1);
-			run_len++;
-		}
-		/* A run of repeated positions is no spacing (plastimatch aborts on such series). */
-		if (run_len > best_len && run_step > 1e-3f) { /* anchored at the run's real ends */
-			best_len = run_len;
-			best_step = run_step;
-			best_start = z[run_first];
-			best_end = z[i];
-		}
-	}
-	int before = round_int((best_start - z[0]) / best_step);
-	int after = round_int((z[n - 1] - best_end) / best_step);
-	g.planes = (size_t)(before + (int)best_len + after);
-	g.z0 = best_start - before * best_step;
-	g.step = best_step;
-	g.anchor = best_start;
-	g.before = before;
-	g.zfill = g.z0;
-
-	return g;
-}
-
-/* For each plane: the nearest real slice (the first of equals), and for linear resampling the
- * slice below it and the weight of the one above. */
-static void fill_plan(const grid *g, const float *z, size_t n, size_t *near, size_t *lo, float *w)
-{
-	for (size_t k = 0; k < g->planes; k++) {
-		float zk = g->zfill + k * g->step, best = INFINITY;
-		for (size_t i = 0; i < n; i++)
-			if (fabsf(z[i] - zk) < best) {
-				best = fabsf(z[i] - zk);
-				near[k] = i;
-			}
-		size_t l = 0;
-		while (l + 1 < n && z[l + 1] <= zk)
-			l++;
-		lo[k] = l;
-		w[k] = l + 1 < n && zk > z[l] ? (zk - z[l]) / (z[l + 1] - z[l]) : 0;
-	}
-}
-
 static double tilt_of(const file_info *a, const file_info *b, const double *normal)
 {
 	double d[3] = {b->ipp[0] - a->ipp[0], b->ipp[1] - a->ipp[1], b->ipp[2] - a->ipp[2]};
@@ -538,7 +465,7 @@ typedef struct {
 	size_t all;
 	double normal[3];
 	float nf[3];     /* the normal in single precision, as plastimatch has it */
-	grid g;
+	ct_grid g;
 	size_t *near, *lo;
 	float *w;
 } layout;
@@ -628,7 +555,7 @@ static ct_code plan_layout(layout *L, const char *dir)
 	for (size_t i = 0; i < L->all; i++)
 		all[i] = z[i] = L->s[i]->pos;
 	qsort(all, L->all, sizeof *all, by_float);
-	L->g = plan_grid(all, L->all, (float)L->s[0]->thickness);
+	L->g = ct_grid_plan(all, L->all, (float)L->s[0]->thickness);
 	free(all);
 	if (L->g.planes > MAX_PLANES) {
 		double span = z[L->n - 1] - z[0];
@@ -641,7 +568,7 @@ static ct_code plan_layout(layout *L, const char *dir)
 	L->lo = malloc(L->g.planes * sizeof *L->lo);
 	L->w = malloc(L->g.planes * sizeof *L->w);
 	if (L->near && L->lo && L->w)
-		fill_plan(&L->g, z, L->n, L->near, L->lo, L->w);
+		ct_grid_fill(&L->g, z, L->n, L->near, L->lo, L->w);
 	free(z);
 	return L->near && L->lo && L->w ? CT_OK : ct_fail(CT_ENOMEM, "out of memory");
 }
