@@ -9,9 +9,10 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
-"usage: ct-csv [--sep C] [--vista-folds FILE [--fold N] [--id-column COL]] IN OUT\n"
+"usage: ct-csv [--sep C] [--present DIR] [--vista-folds FILE [--fold N]] [--id-column COL] IN OUT\n"
 "Rewrite the table IN as OUT: comma-separated, UTF-8 without BOM, LF line ends, fields quoted\n"
 "only where needed, the same columns and rows. IN's delimiter is guessed from its header\n"
 "(';', tab or ',') unless --sep gives it (a character, or 'tab').\n"
@@ -22,6 +23,9 @@ static const char usage[] =
 "                      'test'; a row the JSON does not name gets an empty vista_split. An entry\n"
 "                      names a row when a segment of its image path equals the row's id.\n"
 "  --fold N            the validation fold (default 0)\n"
+"  --present DIR       keep only the rows whose id names something in DIR (DIR/<id>); the\n"
+"                      others are counted on stderr (a table may list more cases than an\n"
+"                      archive holds)\n"
 "  --id-column COL     the id column (default image_id)\n"
 "  -h, --help          this text\n"
 "OUT is written atomically. Exit status: 0 done, 1 bad input, 2 usage.\n";
@@ -59,15 +63,31 @@ static ct_code folds_map(const char *path, long fold, const ct_table *t, int id,
 	return CT_OK;
 }
 
-static ct_code write_table(const ct_table *t, json_t *vista, int id, const char *out)
+static int present(const char *dir, const char *name)
+{
+	char *p = ct_path_join(dir, name);
+	int yes = p && *name && !strchr(name, '/') && access(p, F_OK) == 0;
+	free(p);
+	return yes;
+}
+
+static ct_code write_table(const ct_table *t, json_t *vista, const char *dir, int id, const char *in,
+                           const char *out)
 {
 	ct_atomic a;
 	ct_code c = ct_atomic_open(&a, out);
 	if (c)
 		return c;
 	FILE *f = ct_atomic_stream(&a);
+	size_t absent = 0;
+	const char *first = NULL;
 	for (size_t i = 0; i < t->n; i++) {
 		const ct_csv_row *r = &t->row[i];
+		if (i > 0 && dir && !present(dir, r->field[id])) {
+			first = first ? first : r->field[id];
+			absent++;
+			continue;
+		}
 		if (!vista) {
 			ct_table_put_row(f, r->field, r->n, ',');
 			continue;
@@ -80,6 +100,9 @@ static ct_code write_table(const ct_table *t, json_t *vista, int id, const char 
 		ct_table_put(f, s ? s : "", ',');
 		fputc('\n', f);
 	}
+	if (absent)
+		ct_warn("%s: %zu of %zu rows name nothing in %s (the first: %s): left out", in, absent,
+		        t->n - 1, dir, first);
 	return ct_atomic_commit(&a);
 }
 
@@ -88,9 +111,10 @@ int main(int argc, char **argv)
 	ct_cli_start(argc, argv, "ct-csv", usage);
 	static const struct option opts[] = {
 		{"sep", required_argument, 0, 's'}, {"vista-folds", required_argument, 0, 'v'},
-		{"fold", required_argument, 0, 'f'}, {"id-column", required_argument, 0, 'i'}, {0, 0, 0, 0}};
+		{"fold", required_argument, 0, 'f'}, {"id-column", required_argument, 0, 'i'},
+		{"present", required_argument, 0, 'p'}, {0, 0, 0, 0}};
 	char sep = 0;
-	const char *folds = NULL, *idcol = "image_id";
+	const char *folds = NULL, *idcol = "image_id", *dir = NULL;
 	long fold = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -103,6 +127,7 @@ int main(int argc, char **argv)
 		case 'v': folds = optarg; break;
 		case 'f': fold = ct_cli_long("--fold", optarg, 0, 1000); break;
 		case 'i': idcol = optarg; break;
+		case 'p': dir = optarg; break;
 		default: ct_usage_error("unknown option");
 		}
 	}
@@ -115,10 +140,12 @@ int main(int argc, char **argv)
 		ct_exit(code);
 	json_t *vista = NULL;
 	int id = -1;
-	if (folds && !(code = ct_table_need(&t, in, idcol, &id)))
+	if (folds || dir)
+		code = ct_table_need(&t, in, idcol, &id);
+	if (!code && folds)
 		code = folds_map(folds, fold, &t, id, &vista);
 	if (code == CT_OK)
-		code = write_table(&t, vista, id, out);
+		code = write_table(&t, vista, dir, id, in, out);
 	json_decref(vista);
 	ct_table_free(&t);
 	ct_exit(code);

@@ -1,7 +1,8 @@
 # make downstream-totalseg: the TotalSegmentator archive of Zenodo record TOTALSEG_RECORD,
 # verified against the record API's md5 (and the pin in checksums/totalseg.md5 when there is one),
 # unpacked once, then per case DATA/downstream/totalseg/<image_id>/ct.nii.gz (a hard link) and
-# label.nii.gz (the 117 masks merged), meta.csv (comma-separated, no BOM) and datalist.json.
+# label.nii.gz (the 117 masks merged), meta.csv (comma-separated, no BOM; only the cases the
+# archive holds: the small record's table may list more) and datalist.json.
 include $(TOP)/mk/downstream.mk
 
 TOTALSEG_RECORD  ?= 8367088
@@ -58,7 +59,7 @@ $(TS)/%/label.nii.gz: $(TS_RAW)/%/ct.nii.gz $(TOTALSEG_CLASSES) | $(DOWNSTREAM_T
 	$(BIN)/ct-labelmap --classes '$(TOTALSEG_CLASSES)' '$(TS_RAW)/$*' '$@'
 
 $(TS)/meta.csv: $(TS_RAW)/meta.csv $(TS)/.settings | $(DOWNSTREAM_TOOLS)
-	$(BIN)/ct-csv $(if $(TOTALSEG_FOLDS),--vista-folds '$(TOTALSEG_FOLDS)' --fold $(TOTALSEG_FOLD)) '$<' '$@'
+	$(BIN)/ct-csv --present '$(TS_RAW)' $(if $(TOTALSEG_FOLDS),--vista-folds '$(TOTALSEG_FOLDS)' --fold $(TOTALSEG_FOLD)) '$<' '$@'
 
 $(TS)/datalist.json: $(TS)/meta.csv $(TS_CASES:%=$(TS)/%/ct.nii.gz) $(TS_CASES:%=$(TS)/%/label.nii.gz) | $(DOWNSTREAM_TOOLS)
 	$(BIN)/ct-datalist table --split-column $(TS_SPLIT_COLUMN) --image '{image_id}/ct.nii.gz' --label '{image_id}/label.nii.gz' '$@' '$<'

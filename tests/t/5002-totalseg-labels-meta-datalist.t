@@ -4,14 +4,15 @@
 # names. Each label.nii.gz equals the masks merged by class id (the higher id where they overlap)
 # on the CT's grid; meta.csv loses its BOM and ';'; datalist.json follows the split column, then
 # TOTALSEG_FOLDS. A re-run does nothing; a record whose md5 differs from the pin is refused
-# before any download; an archive with the cases at its root works too.
+# before any download; an archive with the cases at its root (and a table listing more cases
+# than it holds, as the small record's may) works too.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/webserver.sh"
 
 CLASSES=$TOP/manifests/totalsegmentator-v2-classes.tsv
 mkdir -p "$T/www/records/8367088" "$T/www/records/8367169"
 "$PYTHON" "$TESTS/fixtures/totalseg.py" "$CLASSES" "$T/www/records/8367088/Totalsegmentator_dataset_v2.zip" --top Totalsegmentator_dataset_v2 --cases 4
-"$PYTHON" "$TESTS/fixtures/totalseg.py" "$CLASSES" "$T/www/records/8367169/Totalsegmentator_dataset_small_v201.zip" --cases 2
+"$PYTHON" "$TESTS/fixtures/totalseg.py" "$CLASSES" "$T/www/records/8367169/Totalsegmentator_dataset_small_v201.zip" --cases 2 --listed-only 3
 ok "server starts (429 first)" web_start "$T/www" --429 1
 
 D=$T/data/downstream
@@ -73,7 +74,10 @@ ok_fails "md5 differing from the pin: refused" 2 mk downstream-totalseg TOTALSEG
 is "$(web_bytes /records/8367169/files/Totalsegmentator_dataset_small_v201.zip)" 0 "refused before any byte of the archive was fetched"
 is "$(ls -d "$D/.unpacked/totalseg-8367169"* "$D/totalseg"/* 2>/dev/null)" "" "nothing unpacked, no case, no datalist"
 echo "$(md5_of "$T/www/records/8367169/Totalsegmentator_dataset_small_v201.zip")  Totalsegmentator_dataset_small_v201.zip" > "$T/pins"
-ok "cases at the archive's root, right pin, KEEP_ARCHIVES=1" mk downstream-totalseg TOTALSEG_RECORD=8367169 TOTALSEG_PINS="$T/pins" KEEP_ARCHIVES=1
+mk downstream-totalseg TOTALSEG_RECORD=8367169 TOTALSEG_PINS="$T/pins" KEEP_ARCHIVES=1 >/dev/null 2>"$T/small.err"
+is "$?" 0 "cases at the archive's root, right pin, KEEP_ARCHIVES=1"
 is "$(splits "$D/totalseg/datalist.json")" "training:s0001 validation:s0002 testing:" "small record: datalist"
+is "$(cut -d, -f1 "$D/totalseg/meta.csv" | tr '\n' ' ')" "image_id s0001 s0002 " "meta.csv lists only the cases the archive holds (its table named 3 more)"
+is "$(grep -c '3 of 5 rows name nothing' "$T/small.err")" 1 "...and says so"
 is "$(md5_of "$D/.archives/zenodo-8367169.zip")" "$(md5_of "$T/www/records/8367169/Totalsegmentator_dataset_small_v201.zip")" "KEEP_ARCHIVES=1 keeps the verified zip"
 done_testing
