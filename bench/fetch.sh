@@ -13,6 +13,8 @@
 #
 # PIN=1 puts s3rver on CPU 0 and the clients on CPU 1: the server no longer competes with the
 # client for cores, as when it is another machine (the client then has one core to itself).
+# RATE=1gbit (any tc rate) caps the loopback device with a token bucket (tc tbf; needs root),
+# as a network link would, and removes the cap at the end.
 set -u
 . "$(dirname "$0")/../tests/lib.sh"
 . "$TESTS/mirror.sh"
@@ -21,6 +23,11 @@ command -v aria2c >/dev/null || { echo "bench-fetch: aria2c missing (make deps i
 
 mirror_start || exit 1
 S3PID=$MIRROR_PID
+if [ -n "${RATE:-}" ]; then
+	tc qdisc replace dev lo root tbf rate "$RATE" burst 256kb latency 50ms || {
+		echo "bench-fetch: cannot cap the loopback at $RATE (tc tbf needs root)" >&2; exit 1; }
+	at_exit "tc qdisc del dev lo root"
+fi
 ON=
 if [ "${PIN:-0}" = 1 ]; then
 	taskset -a -p -c 0 "$S3PID" >/dev/null || exit 1
@@ -103,7 +110,7 @@ for r in $(seq 1 "$ROUNDS"); do
 	done
 done
 
-echo "# bench-fetch: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), median of $ROUNDS runs${ON:+, s3rver on CPU 0 and the client on CPU 1}"
+echo "# bench-fetch: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), median of $ROUNDS runs${ON:+, s3rver on CPU 0 and the client on CPU 1}${RATE:+, loopback capped at $RATE}"
 printf '%-8s %-9s %8s %8s %10s %12s %12s\n' series tool wall_s cpu_s s3rver_cpu wall/ct-fetch cpu/ct-fetch
 for s in s512k s16k; do
 	w0=$(col 1 "ct-fetch.$s")
