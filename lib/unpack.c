@@ -2,6 +2,7 @@
 #include "unpack.h"
 #include "dirswap.h"
 #include "fs.h"
+#include "log.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -162,9 +164,31 @@ static ct_code copy_data(struct archive *in, struct archive *out, const char *ar
 	}
 }
 
-/* Every entry into the current directory (the temporary one). */
-static ct_code extract_all(struct archive *in, const char *archive)
+/* On a terminal, a live line: how far into the archive and how many entries, a few times a
+ * second (a 23 GB zip takes minutes). */
+typedef struct {
+	long long size;     /* the archive's bytes */
+	size_t entries;
+	struct timespec last;
+} progress;
+
+static void show_progress(struct archive *in, const char *archive, progress *p, bool last)
 {
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long long ns = (now.tv_sec - p->last.tv_sec) * 1000000000LL + now.tv_nsec - p->last.tv_nsec;
+	if (!ct_stderr_is_tty() || (!last && ns < 200000000LL))
+		return;
+	p->last = now;
+	double read = (double)archive_filter_bytes(in, -1);
+	ct_progress("%s: %zu entries, %.0f%% of %.1f MiB", archive, p->entries,
+	            p->size > 0 ? 100.0 * read / (double)p->size : 0.0, (double)p->size / 1048576.0);
+}
+
+/* Every entry into the current directory (the temporary one). */
+static ct_code extract_all(struct archive *in, const char *archive, long long size)
+{
+	progress p = {.size = size};
 	struct archive *out = archive_write_disk_new();
 	if (!out)
 		return ct_fail(CT_ENOMEM, "%s: out of memory", archive);
@@ -173,6 +197,8 @@ static ct_code extract_all(struct archive *in, const char *archive)
 	ct_code c = CT_OK;
 	struct archive_entry *e;
 	while (c == CT_OK && next_entry(in, archive, &e, &c)) {
+		p.entries++;
+		show_progress(in, archive, &p, false);
 		char *copy = strdup(archive_entry_pathname(e) ? archive_entry_pathname(e) : "");
 		if (!copy) {
 			c = ct_fail(CT_ENOMEM, "%s: out of memory", archive);
@@ -198,6 +224,9 @@ static ct_code extract_all(struct archive *in, const char *archive)
 		}
 		free(copy);
 	}
+	if (c == CT_OK)
+		show_progress(in, archive, &p, true);
+	ct_progress_end();
 	if (archive_write_close(out) != ARCHIVE_OK && c == CT_OK)
 		c = ct_fail(CT_EIO, "%s: cannot finish writing: %s", archive, archive_error_string(out));
 	archive_write_free(out);
@@ -234,6 +263,8 @@ ct_code ct_unpack(const char *archive, const char *dir, unsigned flags)
 	struct archive *in = open_reader(archive);
 	if (!in)
 		return CT_EDATA;
+	struct stat st;
+	long long size = stat(archive, &st) ? 0 : (long long)st.st_size; /* before the chdir */
 	char *tmp = ct_dir_temp_beside(dir);
 	int here = open(".", O_RDONLY | O_DIRECTORY);
 	if (!tmp || here < 0 || chdir(tmp)) {
@@ -241,7 +272,7 @@ ct_code ct_unpack(const char *archive, const char *dir, unsigned flags)
 		goto out;
 	}
 	/* Paths relative to the temporary directory let libarchive refuse absolute ones itself. */
-	c = extract_all(in, archive);
+	c = extract_all(in, archive, size);
 	if (fchdir(here) && c == CT_OK)
 		c = ct_fail_errno(CT_EIO, "cannot return to the working directory");
 	if (c == CT_OK) {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ct-unpack: zip (ZIP64), tar and tar.gz unpack completely with macOS metadata skipped; an archive
+# ct-unpack: zip (ZIP64), tar and tar.gz unpack completely with macOS metadata skipped (with a
+# progress line on a terminal); an archive
 # holding an absolute path, "..", a link out of DIR, a device file or a FIFO is refused whole:
 # no DIR, no temporary directory, nothing written outside.
 . "$(dirname "$0")/../lib.sh"
@@ -82,6 +83,12 @@ is "$?" 0 "the zip really is ZIP64 (ZIP64 extra field in every entry)"
 echo old > "$T/out/tgz/stale"
 ok "a re-unpack replaces the older DIR" ct-unpack "$T/good.tar.gz" "$T/out/tgz"
 is "$(listing "$T/out/tgz")" "$want" "the older DIR's files are gone"
+
+# On a terminal (script(1) gives it one) a live line follows the unpacking; it ends complete.
+n_zip=$("$PYTHON" -c 'import sys, zipfile; print(len(zipfile.ZipFile(sys.argv[1]).namelist()))' "$T/good.zip")
+last=$(script -qc "$TOP/bin/ct-unpack $T/good.zip $T/out/tty" /dev/null | tr '\r' '\n' | grep 'entries' | tail -1)
+case $last in *"$n_zip entries, 100% of"*) pass "on a terminal: a progress line, ending at $n_zip entries, 100%" ;;
+*) fail "on a terminal: a progress line, ending at $n_zip entries, 100%"; diag "got: $last" ;; esac
 
 before="$(cd "$T" && find . -path ./out -prune -o -print | LC_ALL=C sort | md5sum)"
 for a in "$T"/evil-*; do
