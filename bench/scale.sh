@@ -2,7 +2,8 @@
 # bench/scale.sh (make bench-scale): does the Make graph hold CT-FM's 148,394 scans?
 # A synthetic manifest of 148,394 series; measured: ct-plan, `make -n pretrain-data` (parse and
 # walk the whole graph: 2 targets per scan), and a no-op `make pretrain-data` over a DATA whose
-# every scan is marked done. Wall time and peak memory (GNU time). Goal: each within 20 s and 1 GB
+# every scan is marked done, `make status`, and ct-index over every record. Wall time and peak
+# memory (GNU time). Goal: each within 20 s and 1 GB
 # on 2 cores. Results: bench/scale.md.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,6 +48,7 @@ for u in uuids:
     d = "%s/dicom/%s" % (p, u)
     os.makedirs(d, exist_ok=True)
     open(d + "/.verified", "w").write("# ct-fetch\n")
+    open(d + "/.scandir", "w").write("%s/scans/unknown-collection/P/S/%s\n" % (p, u))
 for u in uuids:
     open("%s/records/%s.tsv" % (p, u), "w").write("SeriesInstanceUID\nx\n")
 open(p + "/scan_list.pkl", "w").close()
@@ -56,3 +58,5 @@ grep -q "Nothing to be done\|is up to date" "$W/out" && echo "  no-op confirmed:
 measure "make -q pretrain-data (is anything left?)" "${mk[@]}" -q pretrain-data
 measure "make status (ct-status over 148,394 scans)" make --no-print-directory -C "$TOP" status DATA="$DATA"
 sed 's/^/  /' "$W/out"
+measure "ct-index (every record -> scan_list.pkl, index.tsv)" "$TOP/bin/ct-index" --plan "$P/plans/all.tsv" "$P"
+echo "  scan_list.pkl: $(/usr/bin/python3 -c 'import pickle, sys; print(len(pickle.load(open(sys.argv[1], "rb"))))' "$P/scan_list.pkl") paths; index.tsv: $(($(wc -l < "$P/index.tsv") - 1)) rows"
