@@ -81,21 +81,15 @@ static ct_code drain(ct_gzip_stream *s)
 
 ct_code ct_gzip_stream_piece(ct_gzip_stream *s, size_t k)
 {
-	size_t off = k * CT_GZIP_PIECE, n = s->len - off < CT_GZIP_PIECE ? s->len - off : CT_GZIP_PIECE;
-	struct libdeflate_compressor *z = libdeflate_alloc_compressor(s->level);
-	size_t bound = z ? libdeflate_gzip_compress_bound(z, n) : 0, got = 0;
-	unsigned char *buf = z ? malloc(bound) : NULL;
-	if (buf)
-		got = libdeflate_gzip_compress(z, s->in + off, n, buf, bound);
-	libdeflate_free_compressor(z);
-	if (!got) {
-		free(buf);
-		return ct_fail(CT_ENOMEM, "gzip: out of memory compressing piece %zu", k);
-	}
+	size_t off = k * CT_GZIP_PIECE, n = s->len - off < CT_GZIP_PIECE ? s->len - off : CT_GZIP_PIECE, got;
+	void *buf;
+	ct_code c = ct_gzip(s->in + off, n, s->level, &buf, &got); /* a piece is a whole member */
+	if (c)
+		return c;
 	pthread_mutex_lock(&s->lock);
 	s->waiting[k] = buf;
 	s->size[k] = got;
-	ct_code c = drain(s);
+	c = drain(s);
 	pthread_mutex_unlock(&s->lock);
 	return c;
 }
