@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Fetched once: OpenSSL 3 looks an algorithm up in its providers on every implicit use
@@ -91,31 +92,21 @@ ct_code ct_digest_update_fd(ct_digest *d, int fd, uint64_t from, uint64_t to, co
 ct_code ct_digest_file(const char *path, ct_digest_kind kind, char hex[CT_HEX_MAX])
 {
 	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return ct_fail_errno(CT_EIO, "%s: cannot open", path);
-	uint64_t size = 0;
-	if (kind == CT_GITBLOB) {
-		off_t end = lseek(fd, 0, SEEK_END);
-		lseek(fd, 0, SEEK_SET);
-		size = (uint64_t)end;
-	}
-	ct_digest d;
-	ct_code c = ct_digest_init(&d, kind, size);
-	if (c) {
-		close(fd);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st)) {
+		ct_code c = ct_fail_errno(CT_EIO, "%s: cannot open", path);
+		if (fd >= 0)
+			close(fd);
 		return c;
 	}
-	static _Thread_local unsigned char buf[1 << 16];
-	ssize_t r;
-	while ((r = read(fd, buf, sizeof buf)) > 0)
-		ct_digest_update(&d, buf, (size_t)r);
-	close(fd);
-	if (r < 0) {
+	ct_digest d;
+	ct_code c = ct_digest_init(&d, kind, (uint64_t)st.st_size);
+	if (!c && (c = ct_digest_update_fd(&d, fd, 0, (uint64_t)st.st_size, path)))
 		ct_digest_free(&d);
-		return ct_fail_errno(CT_EIO, "%s: read failed", path);
-	}
-	ct_digest_final(&d, hex);
-	return CT_OK;
+	close(fd);
+	if (!c)
+		ct_digest_final(&d, hex);
+	return c;
 }
 
 size_t ct_digest_hexlen(ct_digest_kind kind)
