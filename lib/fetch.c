@@ -333,7 +333,7 @@ static void commit_later(fobj *o)
 		sync_file_range(o->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	obj_abandon(&o->req); /* close: syncfs covers the bytes */
 	if (!f->npending)
-		f->oldest = ct_http_now();
+		f->oldest = ct_now();
 	o->pending = true;
 	f->pending[f->npending++] = o;
 	f->nfetched++;
@@ -344,12 +344,12 @@ static void commit_later(fobj *o)
 static void tick(void *user)
 {
 	fetch *f = user;
-	if (f->npending && ct_http_now() - f->oldest >= COMMIT_AGE)
+	if (f->npending && ct_now() - f->oldest >= COMMIT_AGE)
 		hand_over(f);
 	if (!ct_stderr_is_tty())
 		return;
 	ct_http_stats s = ct_http_get_stats(f->http);
-	double t = ct_http_now() - f->t0;
+	double t = ct_now() - f->t0;
 	double mib = (s.bytes - f->listing_bytes) / MiB;
 	ct_progress("%zu/%zu files, %.1f MiB, %.1f MiB/s, %u retries", f->npresent + f->nfetched, f->n,
 	            mib, t > 0 ? mib / t : 0.0, s.retries);
@@ -364,7 +364,7 @@ static void summary(fetch *f, size_t failed)
 	ct_http_stats s = f->http ? ct_http_get_stats(f->http) : (ct_http_stats){0};
 	ct_info("%s: %zu objects, %.1f MiB: %zu fetched (%.1f MiB), %zu already there, %zu failed; "
 	        "%u retries; %.1f s", f->source, f->n, bytes / MiB, f->nfetched, (s.bytes - f->listing_bytes) / MiB,
-	        f->npresent, failed, s.retries, ct_http_now() - f->t0);
+	        f->npresent, failed, s.retries, ct_now() - f->t0);
 }
 
 /* ---- the listing ---- */
@@ -630,7 +630,7 @@ static ct_code start_engine(fetch *f, const ct_fetch_opts *opts, const char *con
 		.endpoints = endpoints, .nendpoints = n, .jobs = opts->jobs, .retries = opts->retries,
 		.cacert = opts->cacert, .stall_seconds = opts->stall_seconds, .tick = tick, .tick_user = f,
 	};
-	f->t0 = ct_http_now();
+	f->t0 = ct_now();
 	return ct_http_new(&f->http, &ho);
 }
 
@@ -751,7 +751,7 @@ ct_code ct_fetch_url(const ct_fetch_opts *opts, const char *url, ct_digest_kind 
 	if (!stat(file, &st) && !ct_digest_file(file, kind, have) && !strcasecmp(have, hex)) {
 		o.have = (uint64_t)st.st_size;
 		f.npresent = 1;
-		f.t0 = ct_http_now();
+		f.t0 = ct_now();
 		summary(&f, 0);
 		return CT_OK; /* already there and right: no request at all */
 	}

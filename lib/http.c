@@ -2,6 +2,7 @@
 #include "http.h"
 
 #include "digest.h"
+#include "log.h"
 
 #include <curl/curl.h>
 #include <inttypes.h>
@@ -25,13 +26,6 @@ struct ct_http {
 	ct_http_stats stats;
 	unsigned seed;
 };
-
-double ct_http_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 char *ct_url_escape(const char *s, bool keep_slash)
 {
@@ -344,7 +338,7 @@ static outcome retry(ct_http *h, ct_http_req *r, double retry_after)
 	h->stats.retries++;
 	r->mirror = (r->mirror + 1) % (int)h->o.nendpoints;
 	double d = retry_after >= 0 ? retry_after : backoff(h, r->retries);
-	r->due = ct_http_now() + (d > RETRY_AFTER_MAX ? RETRY_AFTER_MAX : d);
+	r->due = ct_now() + (d > RETRY_AFTER_MAX ? RETRY_AFTER_MAX : d);
 	return WAIT;
 }
 
@@ -466,7 +460,7 @@ ct_code ct_http_run(ct_http *h, ct_http_req *const *reqs, size_t n)
 		reqs[i]->why[0] = 0;
 	}
 	while (ended < n) {
-		double now = ct_http_now();
+		double now = ct_now();
 		while (active < h->o.jobs) {
 			ct_http_req *r = next_ready(waiting, &nwait, now);
 			if (!r && next < n) {

@@ -101,8 +101,6 @@ void ct_http_free(ct_http *h);
  * failed request has done == false and why set). */
 ct_code ct_http_run(ct_http *h, ct_http_req *const *reqs, size_t n);
 ct_http_stats ct_http_get_stats(const ct_http *h);
-/* Seconds on a monotonic clock. */
-double ct_http_now(void);
 
 /* %-escape everything but unreserved characters (and '/' when keep_slash). malloc'd. */
 char *ct_url_escape(const char *s, bool keep_slash);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *ct_progname = "ctmake";
@@ -58,6 +59,13 @@ int ct_stderr_is_tty(void)
 	if (tty < 0)
 		tty = isatty(STDERR_FILENO);
 	return tty;
+}
+
+double ct_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 void ct_progress(const char *fmt, ...)

@@ -22,5 +22,7 @@ _Noreturn void ct_exit(ct_code code);
 void ct_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ct_progress_end(void);
 int ct_stderr_is_tty(void);
+/* Seconds on a monotonic clock: for pacing progress lines, rates and retry delays. */
+double ct_now(void);
 
 #endif

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -169,15 +168,13 @@ static ct_code copy_data(struct archive *in, struct archive *out, const char *ar
 typedef struct {
 	long long size;     /* the archive's bytes */
 	size_t entries;
-	struct timespec last;
+	double last;        /* when the line was last drawn (ct_now) */
 } progress;
 
 static void show_progress(struct archive *in, const char *archive, progress *p, bool last)
 {
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	long long ns = (now.tv_sec - p->last.tv_sec) * 1000000000LL + now.tv_nsec - p->last.tv_nsec;
-	if (!ct_stderr_is_tty() || (!last && ns < 200000000LL))
+	double now = ct_now();
+	if (!ct_stderr_is_tty() || (!last && now - p->last < 0.2))
 		return;
 	p->last = now;
 	double read = (double)archive_filter_bytes(in, -1);
