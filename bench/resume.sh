@@ -17,24 +17,12 @@ set -u
 . "$TESTS/faultproxy.sh"
 . "$TESTS/idc.sh"
 . "$TESTS/ct.sh"
+. "$TOP/bench/lib.sh"
 SERIES=${SERIES:-6}
 SLICES=${SLICES:-120}
 
 mirror_start && proxy_start "$MIRROR_URL" || exit 1
-: > "$T/manifest.txt"
-: > "$T/urls"
-mkdir -p "$T/ref"
-for s in $(seq 1 "$SERIES"); do
-	gen "$T/src/s$s" --rows 512 --cols 512 --slices "$SLICES" --seed "$s" --patient-id "P$s" >/dev/null
-	ct-convert "$T/src/s$s" "$T/ref/s$s.nrrd" --meta "$T/ref/s$s.tsv" 2>/dev/null || exit 1
-	uuid=$(idc_uuid "bench/s$s")
-	idc_put_series idc-open-data "$uuid" "$T/src/s$s" || exit 1
-	echo "cp s3://idc-open-data/$uuid/* ." >> "$T/manifest.txt"
-	for f in "$T/src/s$s"/*; do
-		inst=$(idc_uuid "$uuid/${f##*/}").dcm
-		printf 'url = "%s/idc-open-data/%s/%s"\noutput = "%s/%s"\n' "$PROXY_URL" "$uuid" "$inst" "$uuid" "$inst" >> "$T/urls"
-	done
-done
+bench_idc_series "$PROXY_URL" || exit 1
 total=$(du -cb "$T"/src/s*/* | tail -1 | cut -f1)
 sent() { proxy_sum bytes 'idc-open-data/'; }
 
@@ -55,29 +43,17 @@ kill_at_half() {
 again() {
 	proxy_reset stats
 	local t0
-	t0=$(date +%s.%N)
+	t0=$(bench_now)
 	"$@" >"$T/again.log" 2>&1 || { tail "$T/again.log" >&2; exit 1; }
-	echo "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }') $(sent)"
+	echo "$(bench_since "$t0") $(sent)"
 }
-right() {
-	local n=0 f uid s
-	for f in $(find "$T/ct/pretrain/scans" -name scan.nrrd); do
-		uid=$(basename "$(dirname "$f")")
-		for s in $(seq 1 "$SERIES"); do
-			[ "$(meta_field "$T/ref/s$s.tsv" SeriesInstanceUID)" = "$uid" ] &&
-				same_volume "$f" "$T/ref/s$s.nrrd" >/dev/null 2>&1 && n=$((n + 1))
-		done
-	done
-	echo "$n"
-}
-
 ctmake() { make --no-print-directory -C "$TOP" pretrain-data -j 2 DATA="$T/ct" MANIFEST="$T/manifest.txt" IDC_ENDPOINT="$PROXY_URL"; }
 chain() { mkdir -p "$T/dl" && cd "$T/dl" && curl -sf --no-progress-meter --create-dirs --parallel --parallel-max 16 -K "$T/urls"; }
 export T TOP PROXY_URL
 
 ours_before=$(kill_at_half "$T/ct" bash -c "$(declare -f ctmake); ctmake")
 read -r ours_wall ours_again < <(again ctmake)
-ours_right=$(right)
+ours_right=$(bench_idc_right $(find "$T/ct/pretrain/scans" -name scan.nrrd))
 chain_before=$(kill_at_half "$T/dl" bash -c "$(declare -f chain); chain")
 read -r chain_wall chain_again < <(again chain)
 
