@@ -41,7 +41,8 @@ typedef struct {
 	failure fail;
 } job;
 
-int ct_par_cpus(void)
+/* Online CPUs, at least 1: the thread count for threads = 0. */
+static int cpus(void)
 {
 	long c = sysconf(_SC_NPROCESSORS_ONLN);
 	return c > 0 ? (int)c : 1;
@@ -70,7 +71,7 @@ static void *worker(void *arg)
 static void run_threads(size_t n, int threads, void *(*worker)(void *), void *arg)
 {
 	if (threads <= 0)
-		threads = ct_par_cpus();
+		threads = cpus();
 	if ((size_t)threads > n)
 		threads = n ? (int)n : 1;
 	pthread_t t[64];

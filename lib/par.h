@@ -34,7 +34,5 @@ typedef struct ct_par_queue ct_par_queue;
 ct_code ct_par_queue_start(ct_par_batch_fn fn, void *ctx, ct_par_queue **q);
 ct_code ct_par_queue_put(ct_par_queue *q, void **items, size_t n);
 void ct_par_queue_finish(ct_par_queue *q);
-/* The number of threads ct_par_for() uses for `threads` = 0 (online CPUs, at least 1). */
-int ct_par_cpus(void);
 
 #endif
