@@ -369,64 +369,9 @@ static void summary(fetch *f, size_t failed)
 
 /* ---- the listing ---- */
 
-typedef struct {
-	char *buf;
-	size_t len, cap;
-} membuf;
-
-static ct_code mem_prepare(ct_http_req *r, uint64_t *offset, char *if_range, size_t cap)
-{
-	(void)if_range;
-	(void)cap;
-	((membuf *)r->user)->len = 0;
-	*offset = 0;
-	return CT_OK;
-}
-
-static ct_code mem_begin(ct_http_req *r, const ct_http_resp *resp)
-{
-	(void)resp;
-	((membuf *)r->user)->len = 0;
-	return CT_OK;
-}
-
-static ct_code mem_body(ct_http_req *r, const void *buf, size_t len)
-{
-	membuf *m = r->user;
-	if (m->len + len > LISTING_MAX) {
-		r->no_retry = true;
-		return ct_fail(CT_EDATA, "listing page larger than %u bytes", LISTING_MAX);
-	}
-	if (m->len + len + 1 > m->cap) {
-		size_t cap = (m->len + len + 1) * 2;
-		char *b = realloc(m->buf, cap);
-		if (!b)
-			return ct_fail(CT_ENOMEM, "listing: out of memory");
-		m->buf = b;
-		m->cap = cap;
-	}
-	memcpy(m->buf + m->len, buf, len);
-	m->len += len;
-	return CT_OK;
-}
-
-static ct_code mem_end(ct_http_req *r, const ct_http_resp *resp)
-{
-	(void)r;
-	(void)resp;
-	return CT_OK;
-}
-
-static void mem_abandon(ct_http_req *r)
-{
-	(void)r;
-}
-
-static const ct_http_sink mem_sink = {mem_prepare, mem_begin, mem_body, mem_end, mem_abandon};
-
 static ct_code list_all(fetch *f, const char *bucket, const char *prefix, ct_s3_listing *l)
 {
-	membuf m = {0};
+	ct_http_mem m = {.max = LISTING_MAX};
 	char *token = NULL, *path = NULL;
 	ct_code c = CT_OK;
 	for (int page = 1; !c; page++) {
@@ -438,7 +383,7 @@ static ct_code list_all(fetch *f, const char *bucket, const char *prefix, ct_s3_
 		}
 		char where[1100];
 		snprintf(where, sizeof where, "%s (listing page %d)", f->source, page);
-		ct_http_req req = {.name = where, .path = path, .sink = &mem_sink, .user = &m}, *one = &req;
+		ct_http_req req = {.name = where, .path = path, .sink = &ct_http_mem_sink, .user = &m}, *one = &req;
 		if (ct_http_run(f->http, &one, 1)) {
 			c = ct_fail(CT_ENET, "%s: %s", where, req.why);
 			break;

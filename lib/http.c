@@ -179,14 +179,28 @@ static ct_code begin_body(ct_http_req *r, CURL *e)
 	return r->sink->begin(r, &r->resp);
 }
 
+static void keep_error_page(ct_http_req *r, const char *buf, size_t n)
+{
+	if (!r->error_page || r->error_cap == 0)
+		return;
+	size_t room = r->error_cap - 1 - r->error_len;
+	if (n > room)
+		n = room;
+	memcpy(r->error_page + r->error_len, buf, n);
+	r->error_len += n;
+	r->error_page[r->error_len] = 0;
+}
+
 static size_t on_body(char *buf, size_t size, size_t nitems, void *user)
 {
 	ct_http_req *r = user;
 	size_t n = size * nitems;
 	if (!r->began && (r->sink_code = begin_body(r, r->easy)) != CT_OK)
 		return 0;
-	if (!status_ok(r->resp.status))
-		return n; /* an error page: read and drop it */
+	if (!status_ok(r->resp.status)) {
+		keep_error_page(r, buf, n); /* an error page: kept where asked for, else dropped */
+		return n;
+	}
 	if ((r->sink_code = r->sink->body(r, buf, n)) != CT_OK)
 		return 0;
 	r->engine->stats.bytes += n;
@@ -278,13 +292,24 @@ static ct_code start(ct_http *h, ct_http_req *r)
 		if (*if_range) {
 			char line[320];
 			snprintf(line, sizeof line, "If-Range: %s", if_range);
-			hdr = curl_slist_append(NULL, line);
-			curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdr);
+			hdr = curl_slist_append(hdr, line);
 		}
 	}
+	if (r->post) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->post); /* not copied: the request owns it */
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->post_len);
+		hdr = curl_slist_append(hdr, "Expect:"); /* no 100-continue round trip */
+	}
+	for (const char *const *l = r->headers; l && *l; l++)
+		hdr = curl_slist_append(hdr, *l);
+	if (hdr)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdr);
+	if (r->error_page && r->error_cap)
+		r->error_page[0] = 0;
+	r->error_len = 0;
 	r->easy = e;
 	r->engine = h;
-	r->headers = hdr; /* must live as long as the transfer */
+	r->header_list = hdr; /* must live as long as the transfer */
 	curl_multi_add_handle(h->multi, e);
 	h->stats.requests++;
 	return CT_OK;
@@ -385,6 +410,7 @@ static outcome finish(ct_http *h, ct_http_req *r, CURLcode res)
 	curl_off_t ra = -1;
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &st);
 	curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &ra);
+	r->status = st;
 	outcome out;
 	if (res == CURLE_RANGE_ERROR && st != 200)
 		res = CURLE_OK; /* an error page (or a 416) to a resume: judged by its status below */
@@ -408,17 +434,68 @@ static outcome finish(ct_http *h, ct_http_req *r, CURLcode res)
 		out = retry(h, r, ra > 0 ? (double)ra : -1);
 	} else {
 		snprintf(r->why, sizeof r->why, "HTTP %ld", st);
-		out = refused(h, r);
+		out = r->transient && r->transient(r, st) ? retry(h, r, ra > 0 ? (double)ra : -1) : refused(h, r);
 	}
 	if (!r->done)
 		r->sink->abandon(r);
 	curl_multi_remove_handle(h->multi, e);
-	curl_slist_free_all(r->headers);
-	r->headers = NULL;
+	curl_slist_free_all(r->header_list);
+	r->header_list = NULL;
 	r->easy = NULL;
 	easy_put(h, e);
 	return out;
 }
+
+/* ---- a sink for small answers ---- */
+
+static ct_code mem_prepare(ct_http_req *r, uint64_t *offset, char *if_range, size_t cap)
+{
+	(void)if_range, (void)cap;
+	((ct_http_mem *)r->user)->len = 0;
+	*offset = 0;
+	return CT_OK;
+}
+
+static ct_code mem_begin(ct_http_req *r, const ct_http_resp *resp)
+{
+	(void)resp;
+	((ct_http_mem *)r->user)->len = 0;
+	return CT_OK;
+}
+
+static ct_code mem_body(ct_http_req *r, const void *buf, size_t len)
+{
+	ct_http_mem *m = r->user;
+	if (m->len + len > m->max) {
+		r->no_retry = true;
+		return ct_fail(CT_EDATA, "answer larger than %zu bytes", m->max);
+	}
+	if (m->len + len + 1 > m->cap) {
+		size_t cap = (m->len + len + 1) * 2;
+		char *b = realloc(m->buf, cap);
+		if (!b)
+			return ct_fail(CT_ENOMEM, "out of memory");
+		m->buf = b;
+		m->cap = cap;
+	}
+	memcpy(m->buf + m->len, buf, len);
+	m->len += len;
+	m->buf[m->len] = 0;
+	return CT_OK;
+}
+
+static ct_code mem_end(ct_http_req *r, const ct_http_resp *resp)
+{
+	(void)r, (void)resp;
+	return CT_OK;
+}
+
+static void mem_abandon(ct_http_req *r)
+{
+	((ct_http_mem *)r->user)->len = 0;
+}
+
+const ct_http_sink ct_http_mem_sink = {mem_prepare, mem_begin, mem_body, mem_end, mem_abandon};
 
 /* ---- the loop ---- */
 
@@ -457,6 +534,7 @@ ct_code ct_http_run(ct_http *h, ct_http_req *const *reqs, size_t n)
 		reqs[i]->done = reqs[i]->no_retry = false;
 		reqs[i]->retries = 0;
 		reqs[i]->refused = 0;
+		reqs[i]->status = 0;
 		reqs[i]->why[0] = 0;
 	}
 	while (ended < n) {

@@ -1,4 +1,4 @@
-/* http.h: many GETs at once over libcurl's multi interface, each retried until it ends.
+/* http.h: many GETs (and API calls) at once over libcurl's multi interface, each retried until it ends.
  *
  * An engine holds the endpoints (the first is preferred, the others are fallback mirrors), the
  * number of concurrent transfers and the retry policy. ct_http_run() takes an array of pointers to requests
@@ -18,7 +18,12 @@
  * bodies, HTTP 408, 429 and 5xx, and a sink returning CT_EDATA (e.g. a digest mismatch; the sink
  * then sets up the next attempt itself). After a connection-level failure the next attempt
  * goes to the next endpoint. HTTP 403/404 and other 4xx end the request at once unless another
- * endpoint has not been asked yet. TLS verification failures are not retried.
+ * endpoint has not been asked yet (unless req->transient says such an answer is worth retrying,
+ * as APIs say of their rate limits). TLS verification failures are not retried.
+ *
+ * For APIs a request may carry extra header lines (credentials: never logged), a POST body, and a
+ * buffer that receives the body of an error answer (4xx/5xx), which APIs fill with their reasons.
+ * ct_http_mem_sink collects a small answer in memory.
  */
 #ifndef CT_HTTP_H
 #define CT_HTTP_H
@@ -63,7 +68,18 @@ struct ct_http_req {
 	bool no_retry;             /* a sink sets it to make its failure final */
 	int retries;               /* attempts beyond the first */
 	char why[320];             /* why it failed ("HTTP 404", "md5 ... expected ...") */
+	long status;               /* HTTP status of the last answer, 0 when none came */
+	/* Optional, for API calls (NULL/0: a plain GET). */
+	const char *const *headers; /* extra request header lines, NULL-terminated ("Authorization: ...") */
+	const char *post;          /* POST these post_len bytes instead of a GET (the sink must not resume) */
+	size_t post_len;
+	char *error_page;          /* the body of the last 4xx/5xx answer goes here, NUL-terminated, cut */
+	size_t error_cap;          /* at error_cap - 1 bytes; "" before any such answer */
+	/* A 4xx answer other than 408/429 is final unless this returns true (the error page is
+	 * filled by then): then it is retried like a 5xx. */
+	bool (*transient)(const ct_http_req *r, long status);
 	/* Engine-private. */
+	size_t error_len;
 	int mirror;                /* endpoint of the current attempt */
 	unsigned refused;          /* endpoints that answered 403/404/4xx (bit per endpoint) */
 	double due;                /* monotonic time before which it must not start again */
@@ -72,7 +88,7 @@ struct ct_http_req {
 	ct_code sink_code;
 	uint64_t offset;
 	void *easy;
-	void *headers;
+	void *header_list;
 	struct ct_http *engine;
 };
 
@@ -101,6 +117,15 @@ void ct_http_free(ct_http *h);
  * failed request has done == false and why set). */
 ct_code ct_http_run(ct_http *h, ct_http_req *const *reqs, size_t n);
 ct_http_stats ct_http_get_stats(const ct_http *h);
+
+/* A sink collecting a whole answer in memory (req->user points at it). An answer longer than max
+ * bytes fails without a retry. buf is NUL-terminated once anything arrived (NULL before);
+ * the caller frees it. */
+typedef struct {
+	char *buf;
+	size_t len, cap, max;
+} ct_http_mem;
+extern const ct_http_sink ct_http_mem_sink;
 
 /* %-escape everything but unreserved characters (and '/' when keep_slash). malloc'd. */
 char *ct_url_escape(const char *s, bool keep_slash);

@@ -9,56 +9,6 @@
 
 enum { RETRIES = 8, MAX_BODY = 64 << 20 };
 
-/* A sink (lib/http.h) collecting one small body in memory. */
-typedef struct {
-	char *buf;
-	size_t len;
-} body;
-
-static ct_code mem_prepare(ct_http_req *r, uint64_t *offset, char *if_range, size_t cap)
-{
-	(void)r, (void)if_range, (void)cap;
-	*offset = 0;
-	return CT_OK;
-}
-
-static ct_code mem_begin(ct_http_req *r, const ct_http_resp *resp)
-{
-	(void)resp;
-	body *b = r->user;
-	b->len = 0;
-	return CT_OK;
-}
-
-static ct_code mem_body(ct_http_req *r, const void *p, size_t k)
-{
-	body *b = r->user;
-	if (b->len + k > MAX_BODY)
-		return ct_fail(CT_ENET, "%s: answer larger than %d bytes", r->name, MAX_BODY);
-	char *nb = realloc(b->buf, b->len + k + 1);
-	if (!nb)
-		return ct_fail(CT_ENOMEM, "%s: out of memory", r->name);
-	memcpy(nb + b->len, p, k);
-	b->buf = nb;
-	b->len += k;
-	b->buf[b->len] = 0;
-	return CT_OK;
-}
-
-static ct_code mem_end(ct_http_req *r, const ct_http_resp *resp)
-{
-	(void)r, (void)resp;
-	return CT_OK;
-}
-
-static void mem_abandon(ct_http_req *r)
-{
-	body *b = r->user;
-	b->len = 0;
-}
-
-static const ct_http_sink mem_sink = {mem_prepare, mem_begin, mem_body, mem_end, mem_abandon};
-
 /* GET base/path into memory, retried by lib/http (429 and 5xx honouring Retry-After, resets). */
 static ct_code get_small(const char *base, const char *path, char **out, size_t *len)
 {
@@ -68,10 +18,10 @@ static ct_code get_small(const char *base, const char *path, char **out, size_t 
 	ct_code c = ct_http_new(&h, &o);
 	if (c)
 		return c;
-	body b = {0};
+	ct_http_mem b = {.max = MAX_BODY};
 	char name[512];
 	snprintf(name, sizeof name, "%s/%s", base, path);
-	ct_http_req req = {.name = name, .path = path, .sink = &mem_sink, .user = &b};
+	ct_http_req req = {.name = name, .path = path, .sink = &ct_http_mem_sink, .user = &b};
 	ct_http_req *reqs[] = {&req};
 	c = ct_http_run(h, reqs, 1);
 	ct_http_free(h);
