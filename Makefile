@@ -5,6 +5,7 @@
 #   mk/deps.mk      install the Debian packages the build and the tests need
 #   mk/test.mk      make check
 #   mk/pretrain.mk  make pretrain-data (IDC → verified DICOM → NRRD → scan_list.pkl)
+#   mk/manifest.mk  make manifest (CT-FM's BigQuery query → the manifest CSV)
 #   mk/bench.mk     make bench
 #   mk/demo.mk      make demo
 # Run `make help` for the list of targets and variables.
@@ -29,7 +30,7 @@ include $(TOP)/mk/build.mk
 include $(TOP)/mk/deps.mk
 include $(TOP)/mk/test.mk
 include $(TOP)/mk/demo.mk
-include $(wildcard $(TOP)/mk/pretrain.mk $(TOP)/mk/downstream*.mk $(TOP)/mk/slurm.mk $(TOP)/mk/status.mk)
+include $(wildcard $(TOP)/mk/pretrain.mk $(TOP)/mk/manifest.mk $(TOP)/mk/downstream*.mk $(TOP)/mk/slurm.mk $(TOP)/mk/status.mk)
 include $(TOP)/mk/bench.mk
 
 # make help: the targets table of README.md, one line each.

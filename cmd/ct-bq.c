@@ -147,8 +147,8 @@ int main(int argc, char **argv)
 	if (!c && o.record)
 		c = write_record(&o, &r);
 	if (!c)
-		ct_info("%s: %llu rows in %u pages (job %s, %lld bytes processed%s)", o.out, r.rows, r.pages,
-		        r.job_id, r.bytes_processed, r.cache_hit ? ", from BigQuery's cache" : "");
+		ct_info("%s: %llu rows in %u page%s (job %s, %lld bytes processed%s)", o.out, r.rows, r.pages,
+		        r.pages == 1 ? "" : "s", r.job_id, r.bytes_processed, r.cache_hit ? ", from BigQuery's cache" : "");
 	free(token);
 	free(query);
 	ct_exit(c);

@@ -15,9 +15,11 @@
 // Faults, SPEC = KIND[@FIRST][xCOUNT] (API calls numbered from 1 in arrival order; default every
 // call from the first): 401, billing (403 billingNotEnabled), ratelimit (403 rateLimitExceeded),
 // query-error (400 invalidQuery at a location), 503 (backendError), 429 (Retry-After: 1),
-// total+1 (totalRows one more than the rows sent), drop (the connection closes, no answer).
+// total+1 (totalRows one more than the rows sent), drop (the connection closes, no answer),
+// lose (a POST starts its job, then the connection closes: the answer is lost).
 // /_stats: {"calls", "posts", "gets", "answers": {status: n}, "queries": [text], "requestIds": [],
-//           "jobsCreated", "pageTokens": [as received], "maxResults": [], "locations": []}.
+//           "jobsCreated", "pageTokens": [as received], "maxResults": [], "locations": [],
+//           "times": [ms since start, a call]}.
 'use strict';
 const http = require('http');
 const fs = require('fs');
@@ -38,7 +40,8 @@ const faults = args.fault.map((s) => {
   return { kind: m[1], first, last: m[3] ? first + Number(m[3]) - 1 : Infinity };
 });
 const stats = { calls: 0, posts: 0, gets: 0, answers: {}, queries: [], requestIds: [], jobsCreated: 0,
-  pageTokens: [], maxResults: [], locations: [] };
+  pageTokens: [], maxResults: [], locations: [], times: [] };
+const t0 = Date.now();
 const jobs = {};
 const byRequestId = {};
 
@@ -75,7 +78,7 @@ function answerFault(res, f) {
     case '429': return error(res, 429, 'RESOURCE_EXHAUSTED', 'rateLimitExceeded', 'Too many requests.', null, { 'Retry-After': '1' });
     case 'drop': return res.socket.destroy();
   }
-  return null; // not an answer of its own (total+1)
+  return null; // not an answer of its own (total+1, lose)
 }
 
 function tokenFor(offset) { return `p+/${offset}=`; }
@@ -99,7 +102,7 @@ function pendingAnswer(job) {
     jobReference: { projectId: job.project, jobId: job.id, location: 'US' } };
 }
 
-function query(req, res, project, body) {
+function query(req, res, project, body, f) {
   let q;
   try { q = JSON.parse(body); } catch (e) { return error(res, 400, 'INVALID_ARGUMENT', 'invalid', 'Invalid JSON payload received.'); }
   stats.queries.push(q.query);
@@ -114,6 +117,7 @@ function query(req, res, project, body) {
     jobs[job.id] = job;
     if (q.requestId) byRequestId[q.requestId] = job;
   }
+  if (f && f.kind === 'lose') return res.socket.destroy();
   if (job.polls > 0) return send(res, 200, pendingAnswer(job));
   const out = page(job, 0, q.maxResults);
   out.kind = 'bigquery#queryResponse';
@@ -143,6 +147,7 @@ const server = http.createServer((req, res) => {
   req.on('data', (d) => { body += d; });
   req.on('end', () => {
     const n = ++stats.calls;
+    stats.times.push(Date.now() - t0);
     const f = faultFor(n);
     if (f && answerFault(res, f) !== null) return;
     if (req.headers.authorization !== `Bearer ${token}`)
@@ -150,7 +155,7 @@ const server = http.createServer((req, res) => {
     let m;
     if (req.method === 'POST' && (m = /^\/bigquery\/v2\/projects\/([^/]+)\/queries$/.exec(url.pathname))) {
       stats.posts++;
-      return query(req, res, decodeURIComponent(m[1]), body);
+      return query(req, res, decodeURIComponent(m[1]), body, f);
     }
     if (req.method === 'GET' && (m = /^\/bigquery\/v2\/projects\/([^/]+)\/queries\/([^/]+)$/.exec(url.pathname))) {
       stats.gets++;
