@@ -17,6 +17,8 @@ BQ_PROJECT     ?=
 QUERY          ?=
 CTFM_QUERY_URL  = $(GITHUB_RAW_URL)/project-lighter/CT-FM/$(CTFM_COMMIT)/notebooks/data-download/query.sql
 CTFM_QUERY_PIN ?= $(firstword $(file <$(TOP)/checksums/ct-fm-query.gitblob))
+# Extra ct-fetch options for the query's download (e.g. --retries N, --cacert FILE).
+MANIFEST_FETCH_FLAGS ?=
 # The table CT-FM's query names; IDC_VERSION swaps its dataset.
 IDC_TABLE      := bigquery-public-data.idc_v14.dicom_all
 
@@ -25,20 +27,27 @@ MANIFEST_CSV  := $(MANIFESTS)/$(if $(QUERY),$(basename $(notdir $(QUERY))),ctfm)
 QUERY_NOTES    = $(if $(QUERY),--note query=$(QUERY_FILE) --note query_sha256=$$(sha256sum < '$<' | cut -d' ' -f1),\
                  --note query=$(CTFM_QUERY_URL) --note query_gitblob=$(CTFM_QUERY_PIN))
 
+# Refused before anything is fetched or asked.
+ifneq ($(filter manifest $(MANIFEST_CSV),$(MAKECMDGOALS)),)
+ifeq ($(BQ_PROJECT),)
+$(error make manifest needs BQ_PROJECT=<a Google Cloud project with billing>: BigQuery bills the query to it)
+endif
+ifeq ($(shell case '$(IDC_VERSION)' in (current|v[0-9]|v[0-9][0-9]|v[0-9][0-9][0-9]) echo ok;; esac),)
+$(error IDC_VERSION=$(IDC_VERSION): expected vN (v14 is CT-FM's release) or current)
+endif
+endif
+
 .PHONY: manifest
 manifest: $(MANIFEST_CSV)
 	@echo "ctmake: $<: $$(sed -n 's/^rows\t//p' '$<.info') series of IDC $(IDC_VERSION); use it: make pretrain-data MANIFEST=$<"
 
 $(MANIFESTS)/ct-fm-query.sql: | $(BIN)/ct-fetch
 	@mkdir -p '$(@D)'
-	$(BIN)/ct-fetch --url $(CTFM_QUERY_URL) --sha1-gitblob $(CTFM_QUERY_PIN) '$@'
+	$(BIN)/ct-fetch $(MANIFEST_FETCH_FLAGS) --url $(CTFM_QUERY_URL) --sha1-gitblob $(CTFM_QUERY_PIN) '$@'
 
 # The CSV takes its final name only once ct-plan has read it as a manifest; until then it is
 # NAME.new (kept after a failure: the query was paid for).
 $(MANIFEST_CSV): $(QUERY_FILE) | $(BIN)/ct-bq $(BIN)/ct-plan
-	@case '$(IDC_VERSION)' in current|v[0-9]|v[0-9][0-9]|v[0-9][0-9][0-9]) ;; \
-	 *) echo "ctmake: IDC_VERSION=$(IDC_VERSION): expected vN (v14 is CT-FM's) or current" >&2; exit 2;; esac
-	@[ -n '$(BQ_PROJECT)' ] || { echo "ctmake: make manifest needs BQ_PROJECT=<a Google Cloud project with billing>: BigQuery bills the query to it" >&2; exit 2; }
 	$(BIN)/ct-bq --project '$(BQ_PROJECT)' --url '$(BQ_URL)' --dataset $(IDC_TABLE)=idc_$(IDC_VERSION) \
 	  --record '$@.new.info' --note idc_version=$(IDC_VERSION) --note dataset=bigquery-public-data.idc_$(IDC_VERSION) \
 	  $(QUERY_NOTES) '$<' '$@.new'
