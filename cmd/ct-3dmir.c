@@ -17,11 +17,15 @@ static const char usage[] =
 "Join the 3D-MIR tables to the Medical Segmentation Decathlon images and write OUT (TSV), one\n"
 "row per image of each organ's retrieval split:\n"
 "  task  image  organ  lesion_group  cancer_flag  split\n"
-"task is the organ whose split lists the image (the splits mix organs), image the NIfTI's path\n"
+"task is the organ whose split lists the image, organ the image's own organ: a split may list\n"
+"images of other organs (the liver train split names pancreas_212.nii.gz), and such a row keeps\n"
+"task = the split's organ while organ, lesion_group and cancer_flag come from the image's own\n"
+"organ's labels table and image points into that organ's MSD task. image is the NIfTI's path\n"
 "relative to OUT's directory, split train or test. The tables are read from --csv DIR:\n"
 "  Data/3DMIR_labels/<organ>_labels_and_captions.csv   (name, organ, lesion_group, cancer_flag, …)\n"
-"  Data/Data_Splits/<organ>_full_{train,test}_split.csv  (index, then a 'training' or 'testing'\n"
-"                                                       column of image names)\n"
+"  Data/Data_Splits/<organ>_full_{train,test}_split.csv  (a 'training' or 'testing' column of\n"
+"                                                       image names; train splits lead with an\n"
+"                                                       unnamed index column)\n"
 "for the organs liver, colon, pancreas and lung, whose images are looked up in --msd DIR under\n"
 "Task03_Liver, Task10_Colon, Task07_Pancreas and Task06_Lung (imagesTr, then imagesTs).\n"
 "Every image named must be labelled and present. OUT is written atomically.\n"
@@ -116,10 +120,14 @@ static ct_code split_rows(const join *j, const char *csvdir, int task, const cha
 	ct_code c = read_table(csvdir, "%s/Data/Data_Splits/%s_full_%s_split.csv", organs[task][0], kind, &t);
 	if (c)
 		return c;
-	if (t.row[0].n < 2)
-		c = ct_fail(CT_EDATA, "%s split of %s: no image column", kind, organs[task][0]);
+	/* The image column by its name: train splits lead with an unnamed index column, test splits
+	 * have none. */
+	char where[64];
+	snprintf(where, sizeof where, "%s split of %s", kind, organs[task][0]);
+	int col = 0;
+	c = ct_table_need(&t, where, !strcmp(kind, "train") ? "training" : "testing", &col);
 	for (size_t i = 1; c == CT_OK && i < t.n; i++) {
-		const char *name = t.row[i].field[1];
+		const char *name = t.row[i].field[col];
 		const ct_csv_row *lab = NULL;
 		int org = 0, cn, cg, cf;
 		char img[4096];

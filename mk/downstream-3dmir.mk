@@ -19,7 +19,20 @@ TDMIR_TABLES := $(TDMIR_ORGANS:%=Data/3DMIR_labels/%_labels_and_captions.csv) \
 .PHONY: downstream-3dmir
 downstream-3dmir: $(TDMIR)/datalist.json
 
-$(TDMIR_RAW)/%.csv: | $(DOWNSTREAM_TOOLS)
+# Before any download (a table or one of the four MSD tars): all twelve table pins and the four
+# tars' pins are checked.
+TDMIR_PIN_CHECK := $(call pin_stamp,3dmir)
+ifneq ($(call downstream_goal,3dmir),)
+$(call setting,$(TDMIR_PIN_CHECK).what,$(TDMIR_PINS) $(MSD_PINS))
+$(TDMIR_TASKS:%=$(ARCHIVES)/msd/%.tar): | $(TDMIR_PIN_CHECK)
+endif
+
+$(TDMIR_PIN_CHECK): $(TDMIR_PIN_CHECK).what $(TDMIR_PINS) $(MSD_PINS) | $(DOWNSTREAM_TOOLS)
+	$(BIN)/ct-pin --kind sha1-gitblob --check '$(TDMIR_PINS)' $(TDMIR_TABLES)
+	$(BIN)/ct-pin --check '$(MSD_PINS)' $(TDMIR_TASKS:%=%.tar)
+	touch '$@'
+
+$(TDMIR_RAW)/%.csv: | $(TDMIR_PIN_CHECK) $(DOWNSTREAM_TOOLS)
 	@mkdir -p '$(@D)'
 	blob=$$($(BIN)/ct-pin --kind sha1-gitblob '$(TDMIR_PINS)' '$*.csv') && \
 	$(FETCH_URL) '$(GITHUB_RAW_URL)/abachaa/3D-MIR/$(TDMIR_COMMIT)/$*.csv' --sha1-gitblob "$$blob" '$@'

@@ -6,6 +6,7 @@ MSD_ALL_TASKS := Task01_BrainTumour Task02_Heart Task03_Liver Task04_Hippocampus
                  Task06_Lung Task07_Pancreas Task08_HepaticVessel Task09_Spleen Task10_Colon
 MSD_TASKS ?= Task03_Liver Task06_Lung Task07_Pancreas Task08_HepaticVessel
 MSD_PINS  ?= $(CHECKSUMS)/msd.md5
+MSD_PIN_CHECK := $(call pin_stamp,msd)
 
 .PHONY: downstream-msd
 downstream-msd: $(MSD)/datalist.json
@@ -15,9 +16,16 @@ ifneq ($(filter-out $(MSD_ALL_TASKS),$(MSD_TASKS)),)
 $(error MSD_TASKS: unknown task $(filter-out $(MSD_ALL_TASKS),$(MSD_TASKS)); the tasks are $(MSD_ALL_TASKS))
 endif
 $(call setting,$(MSD)/.tasks,$(MSD_TASKS))
+$(call setting,$(MSD_PIN_CHECK).what,$(MSD_PINS) $(MSD_TASKS))
+$(MSD_TASKS:%=$(ARCHIVES)/msd/%.tar): | $(MSD_PIN_CHECK)
 endif
 
 .SECONDARY: $(MSD_ALL_TASKS:%=$(ARCHIVES)/msd/%.tar)
+
+# Every task's pin is checked before the first tar is fetched.
+$(MSD_PIN_CHECK): $(MSD_PIN_CHECK).what $(MSD_PINS) | $(DOWNSTREAM_TOOLS)
+	$(BIN)/ct-pin --check '$(MSD_PINS)' $(MSD_TASKS:%=%.tar)
+	touch '$@'
 
 $(ARCHIVES)/msd/%.tar: | $(DOWNSTREAM_TOOLS)
 	@mkdir -p '$(@D)'

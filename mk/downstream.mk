@@ -19,6 +19,13 @@ downstream_goal = $(filter downstream-$1 $(DOWNSTREAM)/$1/%,$(MAKECMDGOALS))
 # target depending on FILE is remade when a user setting (not a file) changes.
 setting = $(shell mkdir -p '$(dir $1)' && { printf '%s\n' '$2' | cmp -s - '$1' || printf '%s\n' '$2' > '$1'; })
 
+# Every pin of a target is checked before the first byte of any of its downloads: each download
+# of SET waits (order-only) for $(call pin_stamp,SET), which SET's check recipe (ct-pin --check
+# over every pin SET needs) makes; a missing or malformed pin stops the target with nothing
+# fetched. The stamp is redone when the pin files, or which ones are used ($(call pin_stamp,SET).what,
+# a setting), change.
+pin_stamp = $(ARCHIVES)/.pins-$1
+
 # After unpacking: the archive goes unless KEEP_ARCHIVES=1. Archives are listed in .SECONDARY,
 # so a removed one is not fetched again while what was unpacked from it is up to date.
 drop_archive = $(if $(filter 1,$(KEEP_ARCHIVES)),,rm -f '$1')

@@ -1,5 +1,5 @@
 /* Unit tests of the downstream parsers: lib/csv (BOM, CRLF, quotes, guessed delimiter, ragged
- * rows), lib/npy (headers, dtypes, sign extension, truncation), lib/pin (placeholders),
+ * rows), lib/npy (headers, dtypes, sign extension, truncation), lib/pin (placeholders, checks, records),
  * lib/datalist (split names), lib/unpack (macOS metadata names). */
 #include "table.h"
 #include "datalist.h"
@@ -83,6 +83,16 @@ static void pin_tests(void)
 	CHECK(ct_pin_lookup(path, CT_MD5, "later.csv", hex, &found) == CT_EDATA && found == 1, "a placeholder pin fails, found");
 	CHECK(ct_pin_lookup(path, CT_MD5, "other", hex, &found) == CT_EDATA && found == 0, "an unpinned name fails, not found");
 	CHECK(ct_pin_lookup(path, CT_SHA256, "abc.txt", hex, &found) == CT_EDATA, "a pin of the wrong length fails");
+	const char *const names[] = {"abc.txt", "missing.tar"};
+	ct_code c = ct_pin_check(path, CT_MD5, names, 1);
+	CHECK(c == CT_EDATA && strstr(ct_errmsg(), "line 3: later.csv"), "check: a placeholder is named with its line");
+	c = ct_pin_check(path, CT_MD5, names, 2);
+	CHECK(c == CT_EDATA && strstr(ct_errmsg(), "2 pins") && strstr(ct_errmsg(), "missing.tar: not pinned"),
+	      "check: every problem in one message, an unpinned name among them");
+	CHECK(ct_pin_record(path, "900150983cd24fb0d6963f7d28e17f72", "abc.txt") == CT_OK, "record writes a pin file");
+	c = ct_pin_check(path, CT_MD5, names, 1);
+	CHECK(c == CT_OK, "check: a recorded pin file passes");
+	CHECK(ct_pin_check(path, CT_SHA256, names, 1) == CT_EDATA, "check: a pin of another kind fails");
 	unlink(path);
 }
 
