@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "fetch.h"
 #include "log.h"
+#include "pin.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -10,6 +11,7 @@ static const char usage[] =
 "usage: ct-fetch [OPTIONS] s3://BUCKET/PREFIX/ DIR\n"
 "       ct-fetch [OPTIONS] gs://BUCKET/PREFIX/ DIR\n"
 "       ct-fetch [OPTIONS] --url URL (--md5|--sha256|--sha1|--sha1-gitblob) HEX FILE\n"
+"       ct-fetch [OPTIONS] --url URL --record-sha256 PIN FILE\n"
 "\n"
 "Fetch every object under PREFIX (ListObjectsV2, every page) into DIR, named by the last\n"
 "segment of its key. Each object streams into DIR/NAME.part, MD5-hashed as it arrives, and is\n"
@@ -21,6 +23,10 @@ static const char usage[] =
 "changed. Keys with '/', '..', a leading '.' or outside the prefix are refused.\n"
 "\n"
 "With --url: fetch one file to FILE (through FILE.part, resumed) and verify it against HEX.\n"
+"With --record-sha256 PIN instead of a digest (a source that publishes none): take the bytes as\n"
+"they arrive, checked against the size the server announced, then write their SHA-256 to PIN as\n"
+"the pin 'HEX  NAME' (NAME: FILE's last segment; atomically). A FILE already there is kept and\n"
+"its pin written, with no request. Give that pin as --sha256 on every later fetch.\n"
 "\n"
 "Options:\n"
 "  --endpoint URL    S3 endpoint, path style URL/BUCKET/KEY (default https://s3.amazonaws.com,\n"
@@ -36,11 +42,23 @@ static const char usage[] =
 "  --url URL         fetch this one URL instead of a prefix\n"
 "  --md5 HEX, --sha256 HEX, --sha1 HEX, --sha1-gitblob HEX\n"
 "                    the digest FILE must have (with --url; sha1-gitblob = git's blob id)\n"
+"  --record-sha256 PIN  with --url, no digest known: pin FILE on first use (above)\n"
 "  -h, --help        this text\n"
 "\n"
 "Exit status: 0 all verified; 1 something failed (stderr names each object and why); 2 usage.\n";
 
-enum { O_ENDPOINT = 256, O_JOBS, O_RETRIES, O_STALL, O_CACERT, O_URL, O_MD5, O_SHA256, O_SHA1, O_GITBLOB };
+enum { O_ENDPOINT = 256, O_JOBS, O_RETRIES, O_STALL, O_CACERT, O_URL, O_MD5, O_SHA256, O_SHA1, O_GITBLOB, O_RECORD };
+
+/* --record-sha256: the file as it arrives, then its pin. */
+static ct_code fetch_and_pin(const ct_fetch_opts *o, const char *url, const char *file, const char *pin)
+{
+	char got[CT_HEX_MAX];
+	const char *slash = strrchr(file, '/');
+	ct_code c = ct_fetch_url(o, url, CT_SHA256, NULL, file, got);
+	if (c == CT_OK && (c = ct_pin_record(pin, got, slash ? slash + 1 : file)) == CT_OK)
+		ct_info("%s: no pin known: recorded its sha256 %s in %s", slash ? slash + 1 : file, got, pin);
+	return c;
+}
 
 int main(int argc, char **argv)
 {
@@ -51,11 +69,12 @@ int main(int argc, char **argv)
 		{"cacert", required_argument, 0, O_CACERT}, {"url", required_argument, 0, O_URL},
 		{"md5", required_argument, 0, O_MD5}, {"sha256", required_argument, 0, O_SHA256},
 		{"sha1", required_argument, 0, O_SHA1}, {"sha1-gitblob", required_argument, 0, O_GITBLOB},
+		{"record-sha256", required_argument, 0, O_RECORD},
 		{0, 0, 0, 0},
 	};
 	const char *endpoints[16];
 	ct_fetch_opts o = {.endpoints = endpoints, .jobs = 16, .retries = 10, .stall_seconds = 60};
-	const char *url = NULL, *hex = NULL;
+	const char *url = NULL, *hex = NULL, *record = NULL;
 	int kind = -1, opt;
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -75,11 +94,16 @@ int main(int argc, char **argv)
 			kind = opt == O_MD5 ? CT_MD5 : opt == O_SHA256 ? CT_SHA256 : opt == O_SHA1 ? CT_SHA1 : CT_GITBLOB;
 			hex = optarg;
 			break;
+		case O_RECORD: record = optarg; break;
 		default: ct_usage_error("unknown option");
 		}
 	}
+	if (record && (!url || hex))
+		ct_usage_error("--record-sha256 goes with --url and no digest");
 	if (argc - optind != (url ? 1 : 2))
 		ct_usage_error(url ? "--url needs one FILE" : "needs s3://BUCKET/PREFIX/ (or gs://) and DIR");
+	if (record)
+		ct_exit(fetch_and_pin(&o, url, argv[optind], record));
 	if (url) {
 		if (!hex)
 			ct_usage_error("--url needs --md5, --sha256, --sha1 or --sha1-gitblob");
@@ -87,7 +111,7 @@ int main(int argc, char **argv)
 			ct_usage_error("'%s' is not a %s digest", hex, ct_digest_kind_name((ct_digest_kind)kind));
 		if (o.nendpoints)
 			ct_usage_error("--endpoint is for s3:// and gs:// sources, not --url");
-		ct_exit(ct_fetch_url(&o, url, (ct_digest_kind)kind, hex, argv[optind]));
+		ct_exit(ct_fetch_url(&o, url, (ct_digest_kind)kind, hex, argv[optind], NULL));
 	}
 	if (hex)
 		ct_usage_error("a digest goes with --url");

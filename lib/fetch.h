@@ -13,7 +13,10 @@
  *
  * ct_fetch_url() fetches one URL into FILE (through FILE.part, resumed with Range and If-Range
  * from the validator kept in the partial's extended attribute), checked against a digest given
- * by the caller. An existing FILE with that digest is kept without any request.
+ * by the caller. An existing FILE with that digest is kept without any request. With no digest
+ * (hex NULL: a source that publishes none, pinned on first use), the bytes are taken as they
+ * arrive, checked only against the size the server announced, and an existing FILE is kept as
+ * it is (it has its name only once whole). got (when not NULL) receives FILE's digest of kind.
  *
  * Both print one line per failed object ("<object>: <why>") and a summary line on stderr, and
  * a live progress line when stderr is a terminal.
@@ -37,6 +40,6 @@ typedef struct {
 
 ct_code ct_fetch_prefix(const ct_fetch_opts *opts, const char *source, const char *dir);
 ct_code ct_fetch_url(const ct_fetch_opts *opts, const char *url, ct_digest_kind kind,
-                     const char *hex, const char *file);
+                     const char *hex, const char *file, char got[CT_HEX_MAX]);
 
 #endif
