@@ -44,9 +44,8 @@ static const char usage[] =
 "  --max-thickness MM  the thickest eligible slices (default 5)\n"
 "  --threads N         threads reading headers (default: one per CPU)\n"
 "  -h, --help          this text\n"
-"OUT is written atomically, and only when its content changes (what Make made from it stays up\n"
-"to date). Exit status: 0 written, 1 no image series or a folder unreadable (nothing written),\n"
-"2 usage.\n";
+"OUT is written atomically. Exit status: 0 written, 1 no image series or a folder unreadable\n"
+"(nothing written), 2 usage.\n";
 
 typedef struct {
 	ct_tsv t;
@@ -119,7 +118,7 @@ static ct_code write_table(const char *out, const char *id, const ct_series_list
 	fputs("eligible\trank\tchosen\twhy\n", f);
 	for (size_t i = 0; i < l->n; i++)
 		put_row(f, id, &l->s[i], src);
-	ct_code c = fclose(f) ? ct_fail_errno(CT_ENOMEM, "%s", out) : ct_write_file_if_changed(out, buf, len);
+	ct_code c = fclose(f) ? ct_fail_errno(CT_ENOMEM, "%s", out) : ct_write_file_atomic(out, buf, len);
 	free(buf);
 	return c;
 }

@@ -124,19 +124,6 @@ ct_code ct_write_file_atomic(const char *path, const void *buf, size_t len)
 	return ct_atomic_commit(&a);
 }
 
-ct_code ct_write_file_if_changed(const char *path, const void *buf, size_t len)
-{
-	char *old;
-	size_t n;
-	if (ct_read_file(path, &old, &n) == CT_OK) {
-		int same = n == len && !memcmp(old, buf, len);
-		free(old);
-		if (same)
-			return CT_OK;
-	}
-	return ct_write_file_atomic(path, buf, len);
-}
-
 ct_code ct_read_file(const char *path, char **buf, size_t *len)
 {
 	FILE *f = fopen(path, "rb");

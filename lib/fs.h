@@ -33,9 +33,6 @@ void ct_atomic_abort(ct_atomic *a);
 
 /* Whole buffer to path, atomically. */
 ct_code ct_write_file_atomic(const char *path, const void *buf, size_t len);
-/* The same, but path is left untouched (not even its time) when it already holds exactly buf,
- * so what Make built from it stays up to date. */
-ct_code ct_write_file_if_changed(const char *path, const void *buf, size_t len);
 /* Whole file into a malloc'd buffer (NUL-terminated; *len excludes the NUL). */
 ct_code ct_read_file(const char *path, char **buf, size_t *len);
 

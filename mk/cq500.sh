@@ -12,9 +12,8 @@
 #                             that exist: an archive that failed under make -k has none)
 #   choose N OUT MAX          rank patient N's series (ct-series) into OUT
 #   convert N CHOICE LABELS OUT  the chosen series to CQ/CQ500CT<N> CQ500CT<N>/scan.nrrd, its record OUT
-#   table OUT COLUMN TSV...   the TSVs that exist (WORK/<dir>/N.tsv) as one, header once (OUT
-#                             rewritten only when it changes); with COLUMN, a first column of that
-#                             name holding CQ500-CT-N
+#   table OUT COLUMN TSV...   the TSVs that exist (WORK/<dir>/N.tsv) as one, header once; with
+#                             COLUMN, a first column of that name holding CQ500-CT-N
 set -eu
 bin=$1 cq=$2 work=$3 step=$4
 shift 4
@@ -92,13 +91,19 @@ convert() {
 		echo "CQ500-CT-$n: no row in reads.csv: left out (CT-FM's loader would stop at a folder it has no label for)" >&2
 		exit 1
 	fi
+	# The choice is remade whenever an archive is sorted; the scan only when the choice changed.
+	if [ -e "$dir/scan.nrrd" ] && [ -e "$out" ] && cmp -s "$choice" "$out.choice"; then
+		touch "$out"
+		exit 0
+	fi
 	uid=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["chosen"] == 1 { print $c["series_uid"] }' "$choice")
 	mkdir -p "$(dirname "$out")" "$dir"
-	rm -f "$dir"/*.tmp.* "$out".meta*
+	rm -f "$dir"/*.tmp.* "$out".meta* "$out.choice"
 	if ! "$bin/ct-convert" "$work/series/$uid" "$dir/scan.nrrd" --meta "$out.meta"; then
 		rmdir "$dir" 2>/dev/null || true # no empty patient folder: CT-FM's loader would stop at it
 		exit 1 # ct-convert's reason is the last line: it goes to WORK/failed/
 	fi
+	cp "$choice" "$out.choice"
 	mv "$out.meta" "$out"
 }
 
@@ -111,7 +116,7 @@ table() {
 		FNR == 1 && NR > 1 { next }
 		col == "" { print; next }
 		{ print (FNR == 1 ? col : "CQ500-CT-" n) "\t" $0 }' "$@" > "$out.tmp"
-	if cmp -s "$out.tmp" "$out"; then rm "$out.tmp"; else mv "$out.tmp" "$out"; fi
+	mv "$out.tmp" "$out"
 }
 
 case $step in

@@ -9,8 +9,9 @@
 #   .cq500/sources.tsv                ◀──────── every list: which series each patient folder holds (the barrier:
 #                                               a patient is chosen once every archive is sorted)
 #   per patient N:
-#     .cq500/choice/N.tsv             ◀─ct-series── its series ranked by the rule, rewritten only when changed
+#     .cq500/choice/N.tsv             ◀─ct-series── its series ranked by the rule
 #     .cq500/records/N.tsv            ◀─ct-convert── cq500/CQ500CTN CQ500CTN/scan.nrrd, the only file there
+#                                                  (converted again only when the choice changed)
 #   cq500/reads.csv ◀ .archives/cq500/reads.csv; cq500/labels.tsv ◀─ct-cq500── reads.csv
 #   cq500/series.tsv, index.tsv, datalist.json (ct-datalist, CT-FM's split: all testing, its order)
 #
@@ -74,7 +75,7 @@ $(CQW)/choice/%.tsv: $(CQW)/sources.tsv
 
 $(CQW)/records/%.tsv: $(CQW)/choice/%.tsv $(CQ)/labels.tsv
 	$(CQ_STEP) convert CQ500-CT-$* $< $(CQ_SH) convert $* $< $(CQ)/labels.tsv $@
-	@[ ! -e $@ ] || echo "ctmake: cq500: CQ500-CT-$* done ($$(ls $(CQW)/records | wc -l) of $(words $(CQ500_IDS)))"
+	@[ ! -e $@ ] || echo "ctmake: cq500: CQ500-CT-$* done ($$(ls $(CQW)/records/*.tsv | wc -l) of $(words $(CQ500_IDS)))"
 
 $(CQ)/reads.csv: $(CQZ)/reads.csv
 	@mkdir -p $(@D)
