@@ -46,6 +46,7 @@ CQ_LISTS   := $(CQ500_IDS:%=$(CQW)/lists/%.tsv)
 CQ_CHOICES := $(CQ500_IDS:%=$(CQW)/choice/%.tsv)
 CQ_RECORDS := $(CQ500_IDS:%=$(CQW)/records/%.tsv)
 CQ_SH   = sh $(TOP)/mk/cq500.sh $(BIN) $(CQ) $(CQW)
+STUDY_SH = sh $(TOP)/mk/study.sh $(BIN)
 CQ_STEP = @sh $(TOP)/mk/step.sh $(CQW) '$(KEEP_GOING)'
 CQ_TOOLS := $(addprefix $(BIN)/,ct-fetch ct-pin ct-unpack ct-sort ct-series ct-convert ct-cq500 ct-csv ct-datalist)
 
@@ -58,13 +59,14 @@ $(CQ_PIN_CHECK): $(CQ_PIN_CHECK).what $(CQ500_PINS) | $(CQ_TOOLS)
 	touch '$@'
 
 $(CQZ)/reads.csv: | $(CQ_PIN_CHECK) $(CQ_TOOLS)
-	$(CQ_SH) fetch reads.csv $@ $(CQ500_URL) $(CQ500_PINS) $(DOWNSTREAM_FETCH_FLAGS)
+	$(STUDY_SH) fetch reads.csv $@ $(CQ500_URL) $(CQ500_PINS) $(CQW)/pins $(DOWNSTREAM_FETCH_FLAGS)
 
 $(CQZ)/CQ500-CT-%.zip: | $(CQ_PIN_CHECK) $(CQ_TOOLS)
-	$(CQ_STEP) fetch CQ500-CT-$* '' $(CQ_SH) fetch CQ500-CT-$*.zip $@ $(CQ500_URL) $(CQ500_PINS) $(DOWNSTREAM_FETCH_FLAGS)
+	$(CQ_STEP) fetch CQ500-CT-$* '' $(STUDY_SH) fetch CQ500-CT-$*.zip $@ $(CQ500_URL) $(CQ500_PINS) $(CQW)/pins $(DOWNSTREAM_FETCH_FLAGS)
 
 $(CQW)/lists/%.tsv: $(CQZ)/CQ500-CT-%.zip
-	$(CQ_STEP) sort CQ500-CT-$* $< $(CQ_SH) sort $* $< $(KEEP_ARCHIVES)
+	$(CQ_STEP) sort CQ500-CT-$* $< $(STUDY_SH) sort $< $(CQW)/unpacked/$* '$(CQW)/series/%SeriesInstanceUID/%SOPInstanceUID.dcm' $@ \
+	  $(if $(filter 1,$(KEEP_ARCHIVES)),,$<)
 
 # The barrier: a patient's files may lie in any archive.
 $(CQW)/sources.tsv: $(CQ_LISTS) $(CQW)/.settings
@@ -86,10 +88,10 @@ $(CQ)/labels.tsv: $(CQ)/reads.csv | $(CQ_TOOLS)
 
 # Every series of every patient and why one was chosen; every conversion's record.
 $(CQ)/series.tsv: $(CQ_CHOICES)
-	$(CQ_SH) table $@ '' $(CQ_CHOICES)
+	$(STUDY_SH) table $@ '' '' $(CQ_CHOICES)
 
 $(CQ)/index.tsv: $(CQ_RECORDS)
-	$(CQ_SH) table $@ name $(CQ_RECORDS)
+	$(STUDY_SH) table $@ name CQ500-CT- $(CQ_RECORDS)
 
 # The patients with a scan.nrrd (a failed one has no folder), in CT-FM's order.
 $(CQ)/datalist.json: $(CQ)/labels.tsv $(CQ)/series.tsv $(CQ)/index.tsv | $(CQ_TOOLS)
