@@ -4,7 +4,7 @@
 #   be added to PINS, go to WORK/unpinned.sha256 (rewritten only when they change), and a reminder
 #   is printed (PINS may be read-only, e.g. a checkout on a cluster: the recorded pins keep
 #   guarding every later fetch meanwhile).
-# - Patients of N... that failed (WORK/failed/) are named, and the exit status is 1.
+# - Patients of N... that failed (WORK/failed/) are named (mk/study.sh failed), exit status 1.
 set -eu
 pins=$1 work=$2
 shift 2
@@ -17,13 +17,4 @@ if ls "$work"/pins/*.sha256 >/dev/null 2>&1; then
 	[ "$n" -eq 0 ] || echo "ctmake: cq500: $n files have no pin in $pins and were pinned on their first fetch" \
 		"(checked on every later one). To pin them in the checkout: cat $work/unpinned.sha256 >> $pins" >&2
 fi
-failed= count=0
-for n; do
-	[ -e "$work/failed/CQ500-CT-$n.tsv" ] || continue
-	failed="$failed CQ500-CT-$n" count=$((count + 1))
-done
-if [ "$count" -gt 0 ]; then
-	echo "ctmake: cq500: $count patients failed:$(echo "$failed" | cut -c1-400) (why: $work/failed/, logs: $work/logs/);" \
-		"datalist.json lists the others. Running the same command again retries them." >&2
-	exit 1
-fi
+exec sh "$(dirname "$0")/study.sh" "" failed cq500 "$work" CQ500-CT- "$@"

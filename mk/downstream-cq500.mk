@@ -46,7 +46,6 @@ CQ_LISTS   := $(CQ500_IDS:%=$(CQW)/lists/%.tsv)
 CQ_CHOICES := $(CQ500_IDS:%=$(CQW)/choice/%.tsv)
 CQ_RECORDS := $(CQ500_IDS:%=$(CQW)/records/%.tsv)
 CQ_SH   = sh $(TOP)/mk/cq500.sh $(BIN) $(CQ) $(CQW)
-STUDY_SH = sh $(TOP)/mk/study.sh $(BIN)
 CQ_STEP = @sh $(TOP)/mk/step.sh $(CQW) '$(KEEP_GOING)'
 CQ_TOOLS := $(addprefix $(BIN)/,ct-fetch ct-pin ct-unpack ct-sort ct-series ct-convert ct-cq500 ct-csv ct-datalist)
 
@@ -70,7 +69,7 @@ $(CQW)/lists/%.tsv: $(CQZ)/CQ500-CT-%.zip
 
 # The barrier: a patient's files may lie in any archive.
 $(CQW)/sources.tsv: $(CQ_LISTS) $(CQW)/.settings
-	$(CQ_SH) sources $@ $(CQ_LISTS)
+	@$(CQ_SH) sources $@ $(CQ_LISTS)
 
 $(CQW)/choice/%.tsv: $(CQW)/sources.tsv
 	$(CQ_STEP) choose CQ500-CT-$* $(CQW)/lists/$*.tsv $(CQ_SH) choose $* $@ $(CQ500_MAX_THICKNESS)
@@ -88,10 +87,10 @@ $(CQ)/labels.tsv: $(CQ)/reads.csv | $(CQ_TOOLS)
 
 # Every series of every patient and why one was chosen; every conversion's record.
 $(CQ)/series.tsv: $(CQ_CHOICES)
-	$(STUDY_SH) table $@ '' '' $(CQ_CHOICES)
+	@$(STUDY_SH) table $@ '' '' $(CQ_CHOICES)
 
 $(CQ)/index.tsv: $(CQ_RECORDS)
-	$(STUDY_SH) table $@ name CQ500-CT- $(CQ_RECORDS)
+	@$(STUDY_SH) table $@ name CQ500-CT- $(CQ_RECORDS)
 
 # The patients with a scan.nrrd (a failed one has no folder), in CT-FM's order.
 $(CQ)/datalist.json: $(CQ)/labels.tsv $(CQ)/series.tsv $(CQ)/index.tsv | $(CQ_TOOLS)

@@ -37,6 +37,9 @@ FETCH_URL = $(BIN)/ct-fetch $(DOWNSTREAM_FETCH_FLAGS) --url
 # $(call zenodo_fetch,RECORD_TSV,FILE): the file a `ct-zenodo` record line names, verified.
 zenodo_fetch = $(FETCH_URL) "$$(cut -f4 '$1')" --md5 "$$(cut -f3 '$1')" '$2'
 
+# The steps the sets of DICOM studies (CQ500, SinoCT) share (mk/study.sh), run through mk/step.sh.
+STUDY_SH = sh $(TOP)/mk/study.sh $(BIN)
+
 DOWNSTREAM_TOOLS := $(addprefix $(BIN)/,ct-fetch ct-pin ct-zenodo ct-unpack ct-csv ct-datalist ct-labelmap ct-npz ct-3dmir)
 
 endif

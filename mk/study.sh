@@ -11,14 +11,16 @@
 #       to PATTERN; LIST says what went where (ct-sort --list); then UNPACKED and the file DROP
 #       (a fetched archive, when not kept) are removed
 #   choose ID OUT MAX SOURCES DIR...
-#       study ID's series (the DICOM at the top of each DIR) ranked by ct-series into OUT;
-#       SOURCES: a table for ct-series --sources, or ''
+#       study ID's series (the DICOM at the top of each DIR that exists) ranked by ct-series
+#       into OUT; SOURCES: a table for ct-series --sources, or ''
 #   convert ID CHOICE POOL DATA SCAN RECORD [LABELS]
 #       the series CHOICE chose (POOL/<SeriesInstanceUID>) to DATA/SCAN (atomically; SCAN's first
 #       folder, the study's, is made, and removed again when the conversion fails: CT-FM's loaders
 #       stop at a folder without a scan), its ct-convert record to RECORD. The scan is made again only when CHOICE changed since
 #       (RECORD.choice is the choice it was made from). With LABELS, ID must be in its first
 #       column (a study the labels do not name is left out: CT-FM's loaders stop at it)
+#   failed SET WORK PREFIX ID...
+#       names the studies PREFIX<ID> that have a failed record in WORK/failed/, and exits 1 if any
 #   table OUT COLUMN PREFIX TSV...
 #       the TSVs that exist (DIR/<name>.tsv) as one, header once; with COLUMN, a first column of
 #       that name holding PREFIX<name>
@@ -62,6 +64,11 @@ sort_study() {
 choose() {
 	id=$1 out=$2 max=$3 sources=$4
 	shift 4
+	for d; do shift; [ ! -d "$d" ] || set -- "$@" "$d"; done
+	if [ $# -eq 0 ]; then
+		echo "$id: no DICOM series found" >&2
+		exit 1
+	fi
 	mkdir -p "$(dirname "$out")"
 	"$bin/ct-series" --id "$id" ${sources:+--sources "$sources"} --max-thickness "$max" "$out" "$@"
 }
@@ -100,11 +107,27 @@ table() {
 	mv "$out.tmp" "$out"
 }
 
+# The studies of ID... with a failed record in WORK/failed/: named, exit 1.
+failed() {
+	set_name=$1 work=$2 prefix=$3
+	shift 3
+	names= count=0
+	for id; do
+		[ -e "$work/failed/$prefix$id.tsv" ] || continue
+		names="$names $prefix$id" count=$((count + 1))
+	done
+	[ "$count" -gt 0 ] || exit 0
+	echo "ctmake: $set_name: $count failed:$(echo "$names" | cut -c1-400) (why: $work/failed/, logs: $work/logs/);" \
+		"datalist.json lists the others. Running the same command again retries them." >&2
+	exit 1
+}
+
 case $step in
 fetch) fetch "$@" ;;
 sort) sort_study "$@" ;;
 choose) choose "$@" ;;
 convert) convert "$@" ;;
 table) table "$@" ;;
+failed) failed "$@" ;;
 *) echo "mk/study.sh: unknown step $step" >&2; exit 2 ;;
 esac

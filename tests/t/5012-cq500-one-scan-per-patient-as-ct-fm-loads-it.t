@@ -87,7 +87,7 @@ for n in 6 7 8; do is "$(cut -f1,2 "$D/.cq500/failed/CQ500-CT-$n.tsv")" "CQ500-C
 is "$(grep -c 'CQ500-CT-6.zip: CQ500CT6 CQ500CT6/Unknown Study/CT Plain/CT0000.*ZIP decompression failed' "$D/.cq500/failed/CQ500-CT-6.tsv")" 1 "the broken zip: the entry named"
 is "$(grep -c 'Rows.*Columns: 16x16, but .* is 32x32' "$D/.cq500/failed/CQ500-CT-7.tsv")" 1 "the refused series: ct-convert's reason"
 is "$(grep -c 'no row in .*cq500/labels.tsv: left out' "$D/.cq500/failed/CQ500-CT-8.tsv")" 1 "the unlabelled patient: left out, saying why"
-is "$(grep -c '3 patients failed: CQ500-CT-6 CQ500-CT-7 CQ500-CT-8' "$T/out")" 1 "make says which patients failed"
+is "$(grep -c 'cq500: 3 failed: CQ500-CT-6 CQ500-CT-7 CQ500-CT-8' "$T/out")" 1 "make says which patients failed"
 
 (cd "$W" && for f in reads.csv CQ500-CT-*.zip; do sha256sum "$f"; done | LC_ALL=C sort -k2) > "$T/served"
 is "$(cat "$D/.cq500/unpinned.sha256")" "$(cat "$T/served")" "every file pinned on its first fetch: the lines to add to checksums/cq500.sha256"
