@@ -177,13 +177,11 @@ int main(int argc, char **argv)
 	const char *csvdir = NULL;
 	join j = {0};
 	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = ct_getopt(argc, argv, "", opts)) != -1) {
 		if (c == 'm')
 			j.msd = optarg;
 		else if (c == 'c')
 			csvdir = optarg;
-		else
-			ct_usage_error("unknown option");
 	}
 	if (!j.msd || !csvdir || argc - optind != 1)
 		ct_usage_error("expected --msd DIR --csv DIR OUT");

@@ -51,7 +51,7 @@ static void parse(int argc, char **argv, options *o, const char **dir, const cha
 		{"level", required_argument, 0, 'l'}, {"threads", required_argument, 0, 'j'},
 		{0, 0, 0, 0}};
 	int c;
-	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+	while ((c = ct_getopt(argc, argv, "", longs)) != -1) {
 		switch (c) {
 		case 'm': o->meta = optarg; break;
 		case 's': o->vol.series_uid = optarg; break;
@@ -68,7 +68,6 @@ static void parse(int argc, char **argv, options *o, const char **dir, const cha
 			break;
 		case 'l': o->level = (int)ct_cli_long("--level", optarg, 1, 12); break;
 		case 'j': o->vol.threads = (int)ct_cli_long("--threads", optarg, 1, 64); break;
-		default: ct_usage_error("unknown option (see --help)");
 		}
 	}
 	if (argc - optind != 2)

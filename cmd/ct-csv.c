@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 	const char *folds = NULL, *idcol = "image_id", *dir = NULL;
 	long fold = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = ct_getopt(argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 's':
 			sep = !strcmp(optarg, "tab") ? '\t' : optarg[0];
@@ -128,7 +128,6 @@ int main(int argc, char **argv)
 		case 'f': fold = ct_cli_long("--fold", optarg, 0, 1000); break;
 		case 'i': idcol = optarg; break;
 		case 'p': dir = optarg; break;
-		default: ct_usage_error("unknown option");
 		}
 	}
 	if (argc - optind != 2)

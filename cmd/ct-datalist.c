@@ -307,14 +307,8 @@ int main(int argc, char **argv)
 		{"random-split", required_argument, 0, 'r'}, {"sort-by", required_argument, 0, 'b'},
 		{"seed", required_argument, 0, 'S'}, {0, 0, 0, 0}};
 	table_opts o = {.split_col = "split"};
-	/* The mode word comes first; the options follow it. */
-	const char *mode = argc > 1 ? argv[1] : "";
-	int msd = !strcmp(mode, "msd"), table = !strcmp(mode, "table");
-	if (!msd && !table)
-		ct_usage_error("the first argument is 'msd' or 'table'");
-	argc--, argv++;
 	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = ct_getopt(argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 's': o.split_col = optarg; break;
 		case 'i': o.image = optarg; break;
@@ -329,11 +323,15 @@ int main(int argc, char **argv)
 		case 'r': o.random = 1; parse_ratios(optarg, o.ratio); break;
 		case 'b': o.sort_by = optarg; break;
 		case 'S': o.seed = (unsigned long long)ct_cli_long("--seed", optarg, 0, LONG_MAX); break;
-		default: ct_usage_error("unknown option");
 		}
 	}
 	if (o.random != !!o.sort_by)
 		ct_usage_error("--random-split and --sort-by go together");
+	/* The mode word is the first operand (options may come before or after it). */
+	const char *mode = optind < argc ? argv[optind++] : "";
+	int msd = !strcmp(mode, "msd"), table = !strcmp(mode, "table");
+	if (!msd && !table)
+		ct_usage_error("the first argument is 'msd' or 'table', not '%s'", mode);
 	if (argc - optind < 2 || (table && (argc - optind != 2 || !o.image)) || (o.label && o.int_label))
 		ct_usage_error("expected 'msd OUT TASKDIR...' or 'table --image PATTERN OUT TABLE'");
 	const char *out = argv[optind];

@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 	ct_fetch_opts o = {.endpoints = endpoints, .jobs = 16, .retries = 10, .stall_seconds = 60};
 	const char *url = NULL, *hex = NULL, *record = NULL;
 	int kind = -1, opt;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = ct_getopt(argc, argv, "", longopts)) != -1) {
 		switch (opt) {
 		case O_ENDPOINT:
 			if (o.nendpoints == 16)
@@ -95,7 +95,6 @@ int main(int argc, char **argv)
 			hex = optarg;
 			break;
 		case O_RECORD: record = optarg; break;
-		default: ct_usage_error("unknown option");
 		}
 	}
 	if (record && (!url || hex))

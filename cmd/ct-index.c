@@ -182,11 +182,8 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {{"plan", required_argument, 0, 'p'}, {0, 0, 0, 0}};
 	const char *plan = NULL;
 	int o;
-	while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (o != 'p')
-			ct_usage_error("unknown option");
-		plan = optarg;
-	}
+	while ((o = ct_getopt(argc, argv, "", longopts)) != -1)
+		plan = optarg; /* --plan, the only option */
 	if (!plan || optind != argc - 1)
 		ct_usage_error("--plan PLAN.tsv and one DIR expected");
 	ct_tsv p;

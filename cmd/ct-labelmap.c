@@ -24,11 +24,8 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {{"classes", required_argument, 0, 'c'}, {0, 0, 0, 0}};
 	const char *tsv = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'c')
-			ct_usage_error("unknown option");
-		tsv = optarg;
-	}
+	while ((c = ct_getopt(argc, argv, "", opts)) != -1)
+		tsv = optarg; /* --classes, the only option */
 	if (!tsv || argc - optind != 2)
 		ct_usage_error("expected --classes TSV CASEDIR OUT");
 	ct_classes classes;

@@ -111,9 +111,12 @@ static ct_code unpack_npz(const char *npz, const members *m, const char *tmp)
 int main(int argc, char **argv)
 {
 	ct_cli_start(argc, argv, "ct-npz", usage);
-	if (argc != 3 || argv[1][0] == '-')
+	static const struct option none[] = {{0, 0, 0, 0}};
+	while (ct_getopt(argc, argv, "", none) != -1)
+		; /* no options: ct_getopt refuses any */
+	if (argc - optind != 2)
 		ct_usage_error("expected NPZ and DIR");
-	const char *npz = argv[1], *dir = argv[2];
+	const char *npz = argv[optind], *dir = argv[optind + 1];
 	members m = {0};
 	ct_code c = ct_archive_each(npz, (size_t)8 << 30, keep, &m);
 	char *tmp = NULL;

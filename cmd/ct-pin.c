@@ -31,17 +31,11 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {{"kind", required_argument, 0, O_KIND},
 		{"missing-ok", no_argument, 0, O_MISSING_OK}, {"check", no_argument, 0, O_CHECK}, {0, 0, 0, 0}};
 	int kind = CT_MD5, missing_ok = 0, check = 0, c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == O_KIND && (kind = ct_digest_kind_parse(optarg)) >= 0)
-			continue;
-		if (c == O_KIND)
+	while ((c = ct_getopt(argc, argv, "", opts)) != -1) {
+		if (c == O_KIND && (kind = ct_digest_kind_parse(optarg)) < 0)
 			ct_usage_error("--kind: '%s' is not md5, sha1, sha256 or sha1-gitblob", optarg);
-		if (c == O_MISSING_OK)
-			missing_ok = 1;
-		else if (c == O_CHECK)
-			check = 1;
-		else
-			ct_usage_error("bad option");
+		missing_ok |= c == O_MISSING_OK;
+		check |= c == O_CHECK;
 	}
 	if (check) {
 		if (missing_ok || argc - optind < 1)

@@ -57,13 +57,12 @@ static options parse_args(int argc, char **argv)
 		{"limit", required_argument, 0, 'l'}, {"shard", required_argument, 0, 's'},
 		{"tsv", required_argument, 0, 't'}, {"output", required_argument, 0, 'o'}, {0, 0, 0, 0}};
 	int c;
-	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+	while ((c = ct_getopt(argc, argv, "o:", longopts)) != -1) {
 		switch (c) {
 		case 'l': o.limit = ct_cli_long("--limit", optarg, 0, 1L << 40); break;
 		case 's': parse_shard(optarg, &o); break;
 		case 't': o.tsv = optarg; break;
 		case 'o': o.out = optarg; break;
-		default: ct_usage_error("unknown option");
 		}
 	}
 	if (optind != argc - 1)

@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 		{"threads", required_argument, 0, 'j'}, {0, 0, 0, 0}};
 	ct_sort_opts o = {.mode = CT_PLACE_LINK};
 	int c;
-	while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+	while ((c = ct_getopt(argc, argv, "", longs)) != -1) {
 		switch (c) {
 		case 'l': o.mode = CT_PLACE_LINK; break;
 		case 's': o.mode = CT_PLACE_SYMLINK; break;
@@ -53,7 +53,6 @@ int main(int argc, char **argv)
 		case 'k': o.keep_chars = optarg; break;
 		case 'L': o.list_path = optarg; break;
 		case 'j': o.threads = (int)ct_cli_long("--threads", optarg, 1, 64); break;
-		default: ct_usage_error("unknown option (see --help)");
 		}
 	}
 	if (argc - optind != 2)

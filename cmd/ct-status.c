@@ -231,13 +231,12 @@ int main(int argc, char **argv)
 	const char *uuid = NULL, *run = "all";
 	long total = -1, before = 0;
 	int o;
-	while ((o = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((o = ct_getopt(argc, argv, "", longopts)) != -1) {
 		switch (o) {
 		case 'd': uuid = optarg; break;
 		case 't': total = ct_cli_long("--total", optarg, 0, 1L << 40); break;
 		case 'b': before = ct_cli_long("--before", optarg, 0, 1L << 40); break;
 		case 'r': run = optarg; break;
-		default: ct_usage_error("unknown option");
 		}
 	}
 	if (optind != argc - 1)

@@ -24,11 +24,9 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {{"strip-top", no_argument, 0, 's'}, {0, 0, 0, 0}};
 	unsigned flags = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = ct_getopt(argc, argv, "", opts)) != -1) {
 		if (c == 's')
 			flags |= CT_UNPACK_STRIP_TOP;
-		else
-			ct_usage_error("unknown option");
 	}
 	if (argc - optind != 2)
 		ct_usage_error("expected ARCHIVE and DIR");

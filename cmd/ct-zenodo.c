@@ -47,12 +47,11 @@ int main(int argc, char **argv)
 		{"pin", required_argument, 0, 'p'}, {0, 0, 0, 0}};
 	const char *api = "https://zenodo.org", *file = NULL, *pin = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = ct_getopt(argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'a': api = optarg; break;
 		case 'f': file = optarg; break;
 		case 'p': pin = optarg; break;
-		default: ct_usage_error("unknown option");
 		}
 	}
 	if (argc - optind != 2)

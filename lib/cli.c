@@ -25,6 +25,48 @@ void ct_cli_start(int argc, char **argv, const char *name, const char *usage)
 	}
 }
 
+/* The long option argv's word names (up to '='), or NULL when the word is no long option. */
+static const struct option *long_named(const char *word, const struct option *longs)
+{
+	if (strncmp(word, "--", 2) != 0)
+		return NULL;
+	size_t n = strcspn(word + 2, "=");
+	for (const struct option *o = longs; o && o->name; o++)
+		if (!strncmp(o->name, word + 2, n))
+			return o;
+	return NULL;
+}
+
+/* What getopt_long refused: the word as typed for a long option, "-c" for a short one. */
+static _Noreturn void bad_option(char **argv, int missing, const struct option *longs)
+{
+	const char *word = optind > 0 ? argv[optind - 1] : "";
+	const struct option *o = long_named(word, longs);
+	int is_long = !strncmp(word, "--", 2) && (optopt == 0 || (o && o->val == optopt));
+	if (is_long) {
+		int n = (int)strcspn(word, "=");
+		if (missing)
+			ct_usage_error("option '%.*s' needs a value", n, word);
+		if (optopt)
+			ct_usage_error("option '%.*s' takes no value", n, word);
+		ct_usage_error("unknown option '%.*s'", n, word);
+	}
+	if (missing)
+		ct_usage_error("option '-%c' needs a value", optopt);
+	ct_usage_error("unknown option '-%c'", optopt);
+}
+
+int ct_getopt(int argc, char **argv, const char *shorts, const struct option *longs)
+{
+	char spec[64];
+	snprintf(spec, sizeof spec, ":%s", shorts); /* ':' first: a missing value returns ':' */
+	opterr = 0;                                 /* getopt's own message would be a second one */
+	int c = getopt_long(argc, argv, spec, longs, NULL);
+	if (c == '?' || c == ':')
+		bad_option(argv, c == ':', longs);
+	return c;
+}
+
 void ct_usage_error(const char *fmt, ...)
 {
 	va_list ap;
