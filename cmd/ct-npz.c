@@ -18,7 +18,9 @@ static const char usage[] =
 "  DIR/<split>/<index>.nrrd   one gzip NRRD per sample (uint8, D x H x W, unit spacing),\n"
 "                             index zero-padded to 5 digits, counted from 0 in each split\n"
 "  DIR/labels.tsv             index, split, label, image (the NRRD's path under DIR)\n"
-"DIR appears whole or not at all (built beside it, then renamed).\n"
+"DIR appears whole or not at all (built beside it, then renamed). The members are read into\n"
+"memory, each at most 8 GiB; memory follows the bytes a member really holds, never the size\n"
+"its header claims.\n"
 "  -h, --help   this text\n"
 "Exit status: 0 done, 1 bad input, 2 usage.\n";
 

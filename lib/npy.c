@@ -21,15 +21,17 @@ static const char *dict_value(const char *h, const char *key)
 	return p + strspn(p, " ");
 }
 
+/* The descr is a quoted dtype string of exactly three characters: byte order, kind, size ('<u1'). */
 static ct_code parse_descr(const char *v, const char *where, ct_npy *out)
 {
-	if (!v || *v != '\'')
-		return ct_fail(CT_EDATA, "%s: npy header without descr", where);
-	char order = v[1], kind = v[2];
-	int size = atoi(v + 3);
-	if (!strchr("<|", order) || !strchr("iu", kind) || (size != 1 && size != 2 && size != 4 && size != 8) ||
-	    (size > 1 && order != '<'))
-		return ct_fail(CT_EDATA, "%s: npy dtype %.5s is not a little-endian integer", where, v);
+	size_t n = v && *v == '\'' ? strcspn(v + 1, "'") : 0;
+	if (!v || *v != '\'' || v[1 + n] != '\'')
+		return ct_fail(CT_EDATA, "%s: npy header without a quoted descr", where);
+	char order = n == 3 ? v[1] : 0, kind = n == 3 ? v[2] : 0;
+	int size = n == 3 && strchr("1248", v[3]) ? v[3] - '0' : 0;
+	if (!order || !strchr("<|", order) || !kind || !strchr("iu", kind) || !size || (size > 1 && order != '<'))
+		return ct_fail(CT_EDATA, "%s: npy descr %.*s is not a little-endian integer", where,
+		               (int)(n + 2 > 12 ? 12 : n + 2), v);
 	out->item = (size_t)size;
 	out->is_signed = kind == 'i';
 	return CT_OK;

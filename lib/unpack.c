@@ -24,20 +24,54 @@ bool ct_archive_is_macos_junk(const char *path)
 	return !strncmp(base, "._", 2);
 }
 
+/* Whether the file starts as a zip does (a local file header, or the end record of an empty one). */
+static bool starts_as_zip(const char *path)
+{
+	unsigned char b[4] = {0};
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(b, 1, sizeof b, f) : 0;
+	if (f)
+		fclose(f);
+	return n == 4 && b[0] == 'P' && b[1] == 'K' && ((b[2] == 3 && b[3] == 4) || (b[2] == 5 && b[3] == 6));
+}
+
+/* A zip is read through its central directory (libarchive's seekable reader), as unzip reads
+ * it: the streaming reader would take a zip cut short, its directory gone, for a whole one. */
 static struct archive *open_reader(const char *path)
 {
 	struct archive *a = archive_read_new();
-	if (!a)
+	if (!a) {
+		ct_fail(CT_ENOMEM, "%s: out of memory", path);
 		return NULL;
-	archive_read_support_format_zip(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_filter_gzip(a);
+	}
+	bool zip = starts_as_zip(path);
+	if (zip) {
+		archive_read_support_format_zip_seekable(a);
+	} else {
+		archive_read_support_format_tar(a);
+		archive_read_support_filter_gzip(a);
+	}
 	if (archive_read_open_filename(a, path, 1 << 16) != ARCHIVE_OK) {
-		ct_fail(CT_EDATA, "%s: cannot read as zip or tar: %s", path, archive_error_string(a));
+		if (zip)
+			ct_fail(CT_EDATA, "%s: truncated or damaged zip: no end of central directory record (%s)",
+			        path, archive_error_string(a));
+		else
+			ct_fail(CT_EDATA, "%s: cannot read as zip or tar: %s", path, archive_error_string(a));
 		archive_read_free(a);
 		return NULL;
 	}
 	return a;
+}
+
+/* A data error: when fewer bytes came than the entry declares, say it is truncated (libarchive
+ * says "ZIP decompression failed (-5)" for a deflate stream that ends early). */
+static ct_code data_error(struct archive *in, struct archive_entry *e, const char *archive,
+                          const char *name, uint64_t got)
+{
+	if (archive_entry_size_is_set(e) && got < (uint64_t)archive_entry_size(e))
+		return ct_fail(CT_EDATA, "%s: %s: truncated: its data ends after %llu of %lld bytes (%s)", archive,
+		               name, (unsigned long long)got, (long long)archive_entry_size(e), archive_error_string(in));
+	return ct_fail(CT_EDATA, "%s: %s: %s", archive, name, archive_error_string(in));
 }
 
 /* The next entry: true when there is one; false at the end or on an error (*c set). */
@@ -147,17 +181,20 @@ static const char *refusal(struct archive_entry *e, const char *name)
 	return NULL;
 }
 
-static ct_code copy_data(struct archive *in, struct archive *out, const char *archive, const char *name)
+static ct_code copy_data(struct archive *in, struct archive *out, struct archive_entry *e,
+                         const char *archive, const char *name)
 {
 	const void *buf;
 	size_t len;
 	la_int64_t off;
+	uint64_t got = 0;
 	for (;;) {
 		int r = archive_read_data_block(in, &buf, &len, &off);
 		if (r == ARCHIVE_EOF)
 			return CT_OK;
 		if (r < ARCHIVE_WARN)
-			return ct_fail(CT_EDATA, "%s: %s: %s", archive, name, archive_error_string(in));
+			return data_error(in, e, archive, name, got);
+		got = (uint64_t)off + len;
 		if (archive_write_data_block(out, buf, len, off) < ARCHIVE_WARN)
 			return ct_fail(CT_EIO, "%s: %s: cannot write: %s", archive, name, archive_error_string(out));
 	}
@@ -215,7 +252,7 @@ static ct_code extract_all(struct archive *in, const char *archive, long long si
 			if (archive_write_header(out, e) < ARCHIVE_WARN)
 				c = ct_fail(CT_EDATA, "%s: entry '%s': %s", archive, name, archive_error_string(out));
 			else if (archive_entry_filetype(e) == AE_IFREG)
-				c = copy_data(in, out, archive, name);
+				c = copy_data(in, out, e, archive, name);
 			if (c == CT_OK && archive_write_finish_entry(out) < ARCHIVE_WARN)
 				c = ct_fail(CT_EIO, "%s: entry '%s': %s", archive, name, archive_error_string(out));
 		}
@@ -289,33 +326,72 @@ out:
 	return c;
 }
 
+#define MEMBER_CHUNK ((size_t)1 << 20)
+#define DEFLATE_MAX_RATIO 1032 /* deflate expands a byte to at most this many */
+
+/* One member's bytes into a malloc'd buffer. The size its header declares is believed only as
+ * far as the archive could hold it; beyond that the buffer grows with what really arrives, so
+ * a header claiming gigabytes costs nothing, and more than max bytes is refused. */
+static ct_code read_member(struct archive *in, struct archive_entry *e, const char *archive, const char *name,
+                           size_t max, uint64_t archive_size, char **out, size_t *len)
+{
+	la_int64_t declared = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+	if (declared > 0 && (uint64_t)declared > max)
+		return ct_fail(CT_EDATA, "%s: %s: member of %lld bytes, more than the %zu allowed", archive, name,
+		               (long long)declared, max);
+	uint64_t plausible = archive_size * DEFLATE_MAX_RATIO + MEMBER_CHUNK;
+	size_t cap = declared >= 0 && (uint64_t)declared < plausible ? (size_t)declared + 1 : MEMBER_CHUNK, n = 0;
+	char *buf = malloc(cap);
+	ct_code c = buf ? CT_OK : ct_fail(CT_ENOMEM, "%s: %s: out of memory", archive, name);
+	while (c == CT_OK) {
+		if (n == cap) {
+			size_t grown = cap > (max + 1) / 2 ? max + 1 : 2 * cap;
+			char *b = cap > max ? NULL : realloc(buf, grown);
+			if (!b) {
+				c = cap > max ? ct_fail(CT_EDATA, "%s: %s: member of more than the %zu bytes allowed", archive, name, max)
+				              : ct_fail(CT_ENOMEM, "%s: %s: out of memory", archive, name);
+				break;
+			}
+			buf = b, cap = grown;
+		}
+		la_ssize_t r = archive_read_data(in, buf + n, cap - n);
+		if (r == 0)
+			break;
+		if (r < 0)
+			c = data_error(in, e, archive, name, n);
+		else
+			n += (size_t)r;
+	}
+	if (c == CT_OK && declared >= 0 && n != (uint64_t)declared)
+		c = ct_fail(CT_EDATA, "%s: %s: holds %zu bytes where its header says %lld (truncated or corrupt)", archive,
+		            name, n, (long long)declared);
+	if (c) {
+		free(buf);
+		return c;
+	}
+	*out = buf;
+	*len = n;
+	return CT_OK;
+}
+
 ct_code ct_archive_each(const char *archive, size_t max, ct_member_fn fn, void *arg)
 {
 	struct archive *in = open_reader(archive);
 	if (!in)
 		return CT_EDATA;
+	struct stat st;
+	uint64_t size = stat(archive, &st) ? 0 : (uint64_t)st.st_size;
 	ct_code c = CT_OK;
 	struct archive_entry *e;
 	while (c == CT_OK && next_entry(in, archive, &e, &c)) {
 		const char *name = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
 		if (archive_entry_filetype(e) != AE_IFREG || ct_archive_is_macos_junk(name))
 			continue;
-		la_int64_t size = archive_entry_size(e);
-		if (size < 0 || (uint64_t)size > max) {
-			c = ct_fail(CT_EDATA, "%s: %s: member too large (%lld bytes)", archive, name, (long long)size);
-			break;
-		}
-		char *buf = malloc((size_t)size + 1);
-		if (!buf) {
-			c = ct_fail(CT_ENOMEM, "%s: %s: out of memory", archive, name);
-			break;
-		}
-		la_ssize_t got = archive_read_data(in, buf, (size_t)size);
-		if (got != size) {
-			c = ct_fail(CT_EDATA, "%s: %s: truncated member", archive, name);
-			free(buf);
-		} else
-			c = fn(name, buf, (size_t)size, arg);
+		char *buf = NULL;
+		size_t len = 0;
+		c = read_member(in, e, archive, name, max, size, &buf, &len);
+		if (c == CT_OK)
+			c = fn(name, buf, len, arg);
 	}
 	archive_read_free(in);
 	return c;

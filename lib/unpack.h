@@ -1,5 +1,9 @@
 /* unpack.h: unpack a zip (ZIP64), tar or tar.gz through libarchive, safely and all at once.
  *
+ * A zip is read through its central directory (libarchive's seekable reader, as unzip reads
+ * it): one cut short, its end of central directory gone, is refused, and so is an entry whose
+ * data ends before its declared size ("truncated").
+ *
  * ct_unpack() writes every entry into a fresh temporary directory beside DIR and renames it
  * onto DIR only when the whole archive was read; an older DIR is replaced then, never before.
  * It refuses (CT_EDATA, "ARCHIVE: ENTRY: why", nothing left behind) an archive holding an
@@ -28,7 +32,8 @@ bool ct_archive_is_macos_junk(const char *path);
 
 /* data is malloc'd and the callback's to keep or free. */
 typedef ct_code (*ct_member_fn)(const char *name, void *data, size_t len, void *arg);
-/* Every regular file of the archive, in archive order; members larger than max are refused. */
+/* Every regular file of the archive, in archive order; members larger than max bytes are
+ * refused. Memory follows the bytes a member really holds, not the size its header claims. */
 ct_code ct_archive_each(const char *archive, size_t max, ct_member_fn fn, void *arg);
 
 #endif

@@ -66,6 +66,21 @@ static void npy_tests(void)
 	n = npy(buf, "{'descr': '|u1', 'fortran_order': True, 'shape': (3,), }", u, 3);
 	CHECK(ct_npy_parse(buf, n, "F", &a) == CT_EDATA, "Fortran order is refused");
 	CHECK(ct_npy_parse("PK\3\4", 4, "z", &a) == CT_EDATA, "not an npy");
+	/* Headers cut inside the descr string, unpadded, in buffers of exactly their size (under
+	 * SAN=1 a read past the end is a failure): refused, naming what is wrong. */
+	static const char *const cut[] = {"{'descr': '", "{'descr': '<", "{'descr': '<u", "{'descr': '<u1",
+	                                  "{'descr': '<u12'", "{'descr': 'x"};
+	for (size_t i = 0; i < sizeof cut / sizeof *cut; i++) {
+		size_t hl = strlen(cut[i]);
+		unsigned char *b = malloc(10 + hl);
+		memcpy(b, "\x93NUMPY\x01\x00", 8);
+		b[8] = (unsigned char)hl, b[9] = 0;
+		memcpy(b + 10, cut[i], hl);
+		ct_code c = ct_npy_parse(b, 10 + hl, "cut", &a);
+		CHECK(c == CT_EDATA && strstr(ct_errmsg(), "cut: npy") && strstr(ct_errmsg(), "descr"),
+		      "header %s (cut or malformed descr): refused (%s)", cut[i], ct_errmsg());
+		free(b);
+	}
 }
 
 static void pin_tests(void)
