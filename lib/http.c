@@ -14,6 +14,8 @@
 
 #define BACKOFF_FIRST 0.25   /* seconds before the first retry (before jitter) */
 #define BACKOFF_MAX 30.0
+#define UNREACHABLE_TRIES 4  /* attempts per endpoint at a refused connection or a failed lookup */
+#define UNREACHABLE_BACKOFF_MAX 1.0
 #define RETRY_AFTER_MAX 600.0 /* a server asking for longer than this is asking too much */
 #define TICK 0.2
 
@@ -319,13 +321,13 @@ static ct_code start(ct_http *h, ct_http_req *r)
 
 typedef enum { ENDED, WAIT } outcome;
 
-static double backoff(ct_http *h, int retries)
+static double backoff(ct_http *h, int retries, double max)
 {
 	double d = BACKOFF_FIRST;
-	for (int i = 1; i < retries && d < BACKOFF_MAX; i++)
+	for (int i = 1; i < retries && d < max; i++)
 		d *= 2;
-	if (d > BACKOFF_MAX)
-		d = BACKOFF_MAX;
+	if (d > max)
+		d = max;
 	/* Jitter: many clients that failed together must not come back together. */
 	return d * (0.5 + 0.5 * rand_r(&h->seed) / (double)RAND_MAX);
 }
@@ -362,9 +364,23 @@ static outcome retry(ct_http *h, ct_http_req *r, double retry_after)
 	r->retries++;
 	h->stats.retries++;
 	r->mirror = (r->mirror + 1) % (int)h->o.nendpoints;
-	double d = retry_after >= 0 ? retry_after : backoff(h, r->retries);
+	double d = retry_after >= 0 ? retry_after : backoff(h, r->retries, BACKOFF_MAX);
 	r->due = ct_now() + (d > RETRY_AFTER_MAX ? RETRY_AFTER_MAX : d);
 	return WAIT;
+}
+
+/* A refused connection or a failed name lookup: a server that is restarting gets a few quick
+ * tries, one that stays unreachable fails the request within seconds (the backoff of resets and
+ * 5xx would take minutes to say what is already known). */
+static outcome unreachable(ct_http *h, ct_http_req *r)
+{
+	if (++r->unreachable >= UNREACHABLE_TRIES * (int)h->o.nendpoints) {
+		size_t n = strlen(r->why);
+		snprintf(r->why + n, sizeof r->why - n, " (unreachable: gave up after %d attempts)", r->unreachable);
+		return give_up(r, CT_ENET);
+	}
+	return retry(h, r, backoff(h, (r->unreachable + (int)h->o.nendpoints - 1) / (int)h->o.nendpoints,
+	                           UNREACHABLE_BACKOFF_MAX));
 }
 
 /* 403, 404 and other 4xx: this endpoint will not give it; another one might. */
@@ -412,6 +428,8 @@ static outcome finish(ct_http *h, ct_http_req *r, CURLcode res)
 	curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &ra);
 	r->status = st;
 	outcome out;
+	if (!connection_error(res))
+		r->unreachable = 0; /* only unbroken runs of them count */
 	if (res == CURLE_RANGE_ERROR && st != 200)
 		res = CURLE_OK; /* an error page (or a 416) to a resume: judged by its status below */
 	if (res == CURLE_OK && (status_ok(st) || (st == 416 && r->offset > 0))) {
@@ -428,7 +446,8 @@ static outcome finish(ct_http *h, ct_http_req *r, CURLcode res)
 		snprintf(r->why, sizeof r->why, "%s", curl_easy_strerror(res));
 		if (connection_error(res))
 			h->preferred = (r->mirror + 1) % (int)h->o.nendpoints;
-		out = tls_or_setup_error(res) ? give_up(r, CT_ENET) : retry(h, r, -1);
+		out = tls_or_setup_error(res) ? give_up(r, CT_ENET) : connection_error(res) ? unreachable(h, r)
+		                                                                          : retry(h, r, -1);
 	} else if (st == 408 || st == 429 || st >= 500) {
 		snprintf(r->why, sizeof r->why, "HTTP %ld", st);
 		out = retry(h, r, ra > 0 ? (double)ra : -1);
@@ -535,6 +554,7 @@ ct_code ct_http_run(ct_http *h, ct_http_req *const *reqs, size_t n)
 		reqs[i]->retries = 0;
 		reqs[i]->refused = 0;
 		reqs[i]->status = 0;
+		reqs[i]->unreachable = 0;
 		reqs[i]->why[0] = 0;
 	}
 	while (ended < n) {

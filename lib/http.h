@@ -13,13 +13,15 @@
  * request reaches the sink as an empty 206 at the resume offset (the partial may be whole); a
  * server that ignores Range makes begin() see a 200 (start over) and the request is retried.
  *
- * Retried, with exponential backoff and jitter (or the server's Retry-After): connection
- * failures, resets, timeouts, stalls (less than 1 byte/s for opts.stall_seconds), truncated
- * bodies, HTTP 408, 429 and 5xx, and a sink returning CT_EDATA (e.g. a digest mismatch; the sink
- * then sets up the next attempt itself). After a connection-level failure the next attempt
- * goes to the next endpoint. HTTP 403/404 and other 4xx end the request at once unless another
- * endpoint has not been asked yet (unless req->transient says such an answer is worth retrying,
- * as APIs say of their rate limits). TLS verification failures are not retried.
+ * Retried, with exponential backoff and jitter (or the server's Retry-After): resets, timeouts,
+ * stalls (less than 1 byte/s for opts.stall_seconds), truncated bodies, HTTP 408, 429 and 5xx,
+ * and a sink returning CT_EDATA (e.g. a digest mismatch; the sink then sets up the next attempt
+ * itself). A refused connection or a failed name lookup is retried only 4 times an endpoint in a
+ * row, at most 1 s apart: a host that stays unreachable fails the request within a few seconds.
+ * After a connection-level failure the next attempt goes to the next endpoint. HTTP 403/404 and
+ * other 4xx end the request at once unless another endpoint has not been asked yet (unless
+ * req->transient says such an answer is worth retrying, as APIs say of their rate limits). TLS
+ * verification failures are not retried.
  *
  * For APIs a request may carry extra header lines (credentials: never logged), a POST body, and a
  * buffer that receives the body of an error answer (4xx/5xx), which APIs fill with their reasons.
@@ -82,6 +84,7 @@ struct ct_http_req {
 	size_t error_len;
 	int mirror;                /* endpoint of the current attempt */
 	unsigned refused;          /* endpoints that answered 403/404/4xx (bit per endpoint) */
+	int unreachable;           /* connection refusals and failed lookups in a row */
 	double due;                /* monotonic time before which it must not start again */
 	bool began;
 	ct_http_resp resp;

@@ -9,9 +9,10 @@ BUILD="make gcc g++ pkg-config libcurl4-openssl-dev libssl-dev libgdcm-dev libde
 zlib1g-dev libexpat1-dev libarchive-dev libjansson-dev libnifti2-dev libcsv-dev"
 # Tests: TAP runner, Node for s3rver and the fault proxy, python3 with pydicom (fixtures, real CT
 # series, loading the pickle), the reference converters, gdcmconv for compressed fixtures,
-# curl/openssl for the test servers, Slurm for the cluster test.
+# curl/openssl for the test servers, Slurm for the cluster test, strace (counting connection
+# attempts in test 2010).
 TESTS="perl curl openssl ca-certificates node=nodejs npm=npm python3 python3-pydicom python3-numpy
-libgdcm-tools plastimatch dcm2niix teem-apps slurmctld slurmd slurm-client munge"
+libgdcm-tools plastimatch dcm2niix teem-apps slurmctld slurmd slurm-client munge strace"
 # Benchmarks compare against these.
 BENCH="aria2 time"
 # bench/downstream.sh compares ct-unpack with unzip.
