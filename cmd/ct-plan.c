@@ -24,19 +24,32 @@ static const char usage[] =
 "collection_id, PatientID, SeriesInstanceUID). Repeated series are dropped. A bad line stops\n"
 "the plan with MANIFEST:LINE: why.\n"
 "\n"
+"The grammar is strict (what the manifest says is written into a makefile): a line is\n"
+"'cp URL .', 'cp URL.' or 'URL'; URL is s3://BUCKET/UUID or gs://BUCKET/UUID, optionally\n"
+"followed by '/' and letters, digits, '.', '_', '-', '/', '*'. BUCKET follows S3's (GCS's)\n"
+"naming rules and is one of IDC's: s3://idc-open-data, idc-open-data-two, idc-open-data-cr,\n"
+"gs://idc-open-data, idc-open-idc1, idc-open-cr. CSV cells: collection_id is letters, digits,\n"
+"'_', '-' and inner '.'; PatientID has no control character or '\\'; SeriesInstanceUID is a UID.\n"
+"\n"
 "  --limit N      only the first N series (applied before --shard)\n"
 "  --shard I/N    only shard I of N (1-based): series whose MD5(uuid) mod N is I-1; the N\n"
 "                 shards are disjoint and together cover the manifest\n"
 "  --tsv FILE     also write the plan as a table: scan, url, collection_id, PatientID,\n"
 "                 SeriesInstanceUID (header line first)\n"
 "  -o FILE        write the fragment to FILE (atomically) instead of standard output\n"
+"  --bucket NAME  accept bucket NAME too (repeatable; the naming rules still apply)\n"
+"  --any-bucket   accept every bucket the naming rules allow\n"
 "\n"
 "Exit status: 0 done, 1 bad manifest, 2 usage.\n";
+
+#define MAX_BUCKETS 64
 
 typedef struct {
 	long limit;
 	unsigned shard_i, shard_n;
 	const char *tsv, *out, *manifest;
+	const char *bucket[MAX_BUCKETS];
+	ct_manifest_opts read;
 } options;
 
 static void parse_shard(const char *v, options *o)
@@ -55,7 +68,8 @@ static options parse_args(int argc, char **argv)
 	options o = {.limit = -1};
 	static const struct option longopts[] = {
 		{"limit", required_argument, 0, 'l'}, {"shard", required_argument, 0, 's'},
-		{"tsv", required_argument, 0, 't'}, {"output", required_argument, 0, 'o'}, {0, 0, 0, 0}};
+		{"tsv", required_argument, 0, 't'}, {"output", required_argument, 0, 'o'},
+		{"bucket", required_argument, 0, 'b'}, {"any-bucket", no_argument, 0, 'a'}, {0, 0, 0, 0}};
 	int c;
 	while ((c = ct_getopt(argc, argv, "o:", longopts)) != -1) {
 		switch (c) {
@@ -63,23 +77,33 @@ static options parse_args(int argc, char **argv)
 		case 's': parse_shard(optarg, &o); break;
 		case 't': o.tsv = optarg; break;
 		case 'o': o.out = optarg; break;
+		case 'b':
+			if (o.read.nbuckets == MAX_BUCKETS)
+				ct_usage_error("--bucket: at most %d", MAX_BUCKETS);
+			o.bucket[o.read.nbuckets++] = optarg;
+			break;
+		case 'a': o.read.any_bucket = 1; break;
 		}
 	}
 	if (optind != argc - 1)
 		ct_usage_error("one MANIFEST expected");
 	o.manifest = argv[optind];
+	o.read.buckets = o.bucket;
 	return o;
 }
 
-/* A collection id as one safe path segment (it names a directory of the layout). */
+/* A collection id (lib/manifest.h holds it to letters, digits, '_', '-', '.'), or the stand-in. */
 static void put_collection(FILE *f, const char *c)
 {
-	if (!*c || !strcmp(c, ".") || !strcmp(c, "..")) {
-		fputs("unknown-collection", f);
-		return;
-	}
-	for (; *c; c++)
-		fputc(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-", *c) ? *c : '_', f);
+	fputs(*c ? c : "unknown-collection", f);
+}
+
+/* The manifest's path in the fragment's comment line: a newline or a '\\' in it would carry the
+ * comment on, or start a makefile line. */
+static void put_comment_text(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f || *s == '\\' ? '?' : *s, f);
 }
 
 /* A manifest and which of its scans the options select (computed once: a shard costs an MD5). */
@@ -112,7 +136,9 @@ static ct_code select_scans(plan *p)
 
 static void write_mk(FILE *f, const plan *p)
 {
-	fprintf(f, "# ct-plan: scans of %s%s; generated, do not edit\nCT_SCANS :=", p->o->manifest, p->what);
+	fputs("# ct-plan: scans of ", f);
+	put_comment_text(f, p->o->manifest);
+	fprintf(f, "%s; generated, do not edit\nCT_SCANS :=", p->what);
 	for (size_t i = 0; i < p->m->n; i++)
 		if (p->keep[i])
 			fprintf(f, " \\\n  %s", p->m->scan[i].uuid);
@@ -164,7 +190,7 @@ int main(int argc, char **argv)
 	ct_cli_start(argc, argv, "ct-plan", usage);
 	options o = parse_args(argc, argv);
 	ct_manifest m;
-	ct_code c = ct_manifest_read(o.manifest, &m);
+	ct_code c = ct_manifest_read(o.manifest, &o.read, &m);
 	if (c)
 		ct_exit(c);
 	plan p = {.o = &o, .m = &m};

@@ -5,6 +5,7 @@
 #include "fs.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,42 +21,129 @@ static int is_uuid(const char *s, size_t n)
 	return 1;
 }
 
-static int is_bucket(const char *s, size_t n)
+/* IDC's buckets (SOURCES.md): the only ones accepted unless the caller names others. */
+static const char *const idc_s3[] = {"idc-open-data", "idc-open-data-two", "idc-open-data-cr", NULL};
+static const char *const idc_gs[] = {"idc-open-data", "idc-open-idc1", "idc-open-cr", NULL};
+
+/* The bucket naming rules: S3's (3-63 of a-z 0-9 . -, a letter or digit at each end, no "..",
+ * not an IP address) and GCS's (also '_'; no "goog" prefix, no "google"). */
+static const char *bucket_grammar(const char *scheme, const char *b, size_t n)
 {
+	int gs = !strcmp(scheme, "gs"), dots = 0, digits_and_dots = 1;
 	if (n < 3 || n > 63)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '-' || s[i] == '.' || s[i] == '_'))
-			return 0;
-	return 1;
+		return "a bucket name has 3 to 63 characters";
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)b[i];
+		if (!(islower(c) || isdigit(c) || c == '-' || c == '.' || (gs && c == '_')))
+			return gs ? "a bucket name holds only a-z, 0-9, '.', '-' and '_'"
+			          : "a bucket name holds only a-z, 0-9, '.' and '-'";
+		dots += c == '.';
+		digits_and_dots &= isdigit(c) || c == '.';
+		if (c == '.' && i + 1 < n && b[i + 1] == '.')
+			return "a bucket name has no '..'";
+	}
+	if (!isalnum((unsigned char)b[0]) || !isalnum((unsigned char)b[n - 1]))
+		return "a bucket name starts and ends with a letter or digit";
+	if (digits_and_dots && dots == 3)
+		return "a bucket name is not an IP address";
+	if (gs && (!strncmp(b, "goog", 4) || memmem(b, n, "google", 6)))
+		return "a GCS bucket name holds no 'goog' prefix and no 'google'";
+	return NULL;
 }
 
-/* Parse the URL in text (a cp line, a bare URL or a CSV cell) into s. */
-static ct_code parse_url(const char *name, long line, const char *text, ct_scan *s)
+/* Whether b[0..n) is one of names[0..count) (count SIZE_MAX: up to a NULL). */
+static int listed(const char *const *names, size_t count, const char *b, size_t n)
 {
-	const char *u = strstr(text, "s3://");
-	const char *g = strstr(text, "gs://");
-	if (!u || (g && g < u))
-		u = g;
-	if (!u)
+	for (size_t i = 0; i < count && names[i]; i++)
+		if (strlen(names[i]) == n && !memcmp(names[i], b, n))
+			return 1;
+	return 0;
+}
+
+static ct_code check_bucket(const char *name, long line, const ct_manifest_opts *o, const char *scheme,
+                            const char *b, size_t n)
+{
+	const char *why = bucket_grammar(scheme, b, n);
+	if (why)
+		return ct_fail(CT_EDATA, "%s:%ld: '%s://%.*s': %s", name, line, scheme, (int)(n > 70 ? 70 : n), b, why);
+	if (o->any_bucket || listed(!strcmp(scheme, "gs") ? idc_gs : idc_s3, SIZE_MAX, b, n) ||
+	    listed(o->buckets, o->nbuckets, b, n))
+		return CT_OK;
+	return ct_fail(CT_EDATA, "%s:%ld: bucket '%s://%.*s' is not one of IDC's (name others with --bucket)", name,
+	               line, scheme, (int)n, b);
+}
+
+/* The characters a key may hold after the series UUID: IDC's keys are <uuid>/<uuid>.dcm, and
+ * manifests add the shell wildcard. Anything else (quotes, '$', '(', ';', '#', '\', spaces
+ * inside the URL) is refused rather than guessed at. */
+static int key_char(unsigned char c)
+{
+	return isalnum(c) || c == '.' || c == '_' || c == '-' || c == '*' || c == '/';
+}
+
+/* URL = ("s3" | "gs") "://" BUCKET "/" UUID [ "/" KEY-REST ], exactly u[0..n). */
+static ct_code parse_url(const char *name, long line, const ct_manifest_opts *o, const char *u, size_t n,
+                         ct_scan *s)
+{
+	if (n < 5 || (memcmp(u, "s3://", 5) && memcmp(u, "gs://", 5)))
 		return ct_fail(CT_EDATA, "%s:%ld: no s3:// or gs:// URL on this line", name, line);
 	memcpy(s->scheme, u, 2);
 	s->scheme[2] = 0;
-	const char *b = u + 5, *slash = strchr(b, '/');
-	if (!slash || !is_bucket(b, (size_t)(slash - b)))
-		return ct_fail(CT_EDATA, "%s:%ld: no bucket name in the URL", name, line);
+	const char *b = u + 5, *end = u + n, *slash = memchr(b, '/', (size_t)(end - b));
+	if (!slash)
+		return ct_fail(CT_EDATA, "%s:%ld: no series after the bucket", name, line);
+	ct_code c = check_bucket(name, line, o, s->scheme, b, (size_t)(slash - b));
+	if (c)
+		return c;
 	const char *id = slash + 1;
-	size_t n = strcspn(id, "/* \t\r");
-	if (!is_uuid(id, n))
+	size_t idn = strcspn(id, "/");
+	if (idn > (size_t)(end - id))
+		idn = (size_t)(end - id);
+	if (!is_uuid(id, idn))
 		return ct_fail(CT_EDATA, "%s:%ld: '%.*s' after the bucket is not a series UUID", name, line,
-		               (int)(n > 60 ? 60 : n), id);
-	const char *rest = id + n;
-	if (*rest && *rest != '/' && !isspace((unsigned char)*rest))
-		return ct_fail(CT_EDATA, "%s:%ld: unexpected text after the series UUID", name, line);
+		               (int)(idn > 60 ? 60 : idn), id);
+	for (const char *k = id + idn; k < end; k++)
+		if (!key_char((unsigned char)*k))
+			return ct_fail(CT_EDATA, "%s:%ld: character %s%c%s (0x%02x) in the key: only letters, digits, "
+			               "'.', '_', '-', '/' and '*' follow the series UUID", name, line,
+			               isgraph((unsigned char)*k) ? "'" : "", isgraph((unsigned char)*k) ? *k : '?',
+			               isgraph((unsigned char)*k) ? "'" : "", (unsigned char)*k);
 	memcpy(s->uuid, id, 36);
 	s->uuid[36] = 0;
 	s->bucket = strndup(b, (size_t)(slash - b));
 	return s->bucket ? CT_OK : ct_fail(CT_ENOMEM, "out of memory");
+}
+
+/* One entry: an s5cmd line `cp URL .` or `cp URL.` (the destination glued on, as CT-FM's query
+ * writes it), or a bare URL; surrounding blanks allowed, nothing else. */
+static ct_code parse_entry(const char *name, long line, const ct_manifest_opts *o, const char *text, ct_scan *s)
+{
+	const char *p = text, *end = text + strlen(text);
+	while (p < end && isblank((unsigned char)*p))
+		p++;
+	while (end > p && isblank((unsigned char)end[-1]))
+		end--;
+	int cp = end - p > 3 && !memcmp(p, "cp", 2) && isblank((unsigned char)p[2]);
+	if (cp) {
+		p += 2;
+		while (p < end && isblank((unsigned char)*p))
+			p++;
+		if (end > p && end[-1] == '.' && (end - 1 == p || isblank((unsigned char)end[-2]))) {
+			end--; /* "cp URL ." */
+			while (end > p && isblank((unsigned char)end[-1]))
+				end--;
+		} else if (end > p && end[-1] == '.') {
+			end--; /* "cp URL." */
+		} else {
+			return ct_fail(CT_EDATA, "%s:%ld: a cp line ends with its destination '.'", name, line);
+		}
+	}
+	for (const char *q = p; q < end; q++)
+		if (!isgraph((unsigned char)*q))
+			return ct_fail(CT_EDATA, "%s:%ld: %s", name, line,
+			               cp ? "a cp line is 'cp URL .': one URL, one destination"
+			                  : "one URL a line (a blank or control character inside it)");
+	return parse_url(name, line, o, p, (size_t)(end - p), s);
 }
 
 static void scan_free(ct_scan *s)
@@ -87,12 +175,42 @@ static char *dup_or_empty(const char *s)
 	return strdup(s ? s : "");
 }
 
+/* A collection_id names a directory of the layout and a makefile value: IDC's ids are
+ * lower-case words joined by '_'; letters, digits, '_', '-' and inner '.' are accepted. */
+static ct_code check_collection(const char *name, long line, const char *v)
+{
+	size_t n = strlen(v), ok = strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.");
+	if (n <= 64 && ok == n && v[0] != '.' && !strstr(v, ".."))
+		return CT_OK;
+	return ct_fail(CT_EDATA, "%s:%ld: collection_id '%.*s' is not a collection name (letters, digits, '_', "
+	               "'-', '.' not first, at most 64)", name, line, (int)(n > 64 ? 64 : n), v);
+}
+
+/* PatientID (DICOM LO: 64 characters, no '\\', no control characters) and SeriesInstanceUID
+ * (digits and dots, 64 at most) as the CSV gives them: only ever written to tables. */
+static ct_code check_cells(const char *name, long line, const char *patient, const char *series)
+{
+	for (const unsigned char *p = (const unsigned char *)patient; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '\\' || p - (const unsigned char *)patient >= 64)
+			return ct_fail(CT_EDATA, "%s:%ld: PatientID: %s", name, line, *p == '\\' ? "a '\\'" :
+			               *p < 0x20 || *p == 0x7f ? "a control character" : "longer than 64 characters");
+	size_t n = strlen(series);
+	if (n > 64 || strspn(series, "0123456789.") != n)
+		return ct_fail(CT_EDATA, "%s:%ld: SeriesInstanceUID '%.*s' is not a UID (digits and dots, at most 64)",
+		               name, line, (int)(n > 64 ? 64 : n), series);
+	return CT_OK;
+}
+
 /* One series from a URL-bearing text and optional CSV cells. */
-static ct_code add_line(const char *name, ct_manifest *m, long line, const char *text,
-                        const char *coll, const char *patient, const char *series)
+static ct_code add_line(const char *name, const ct_manifest_opts *o, ct_manifest *m, long line,
+                        const char *text, const char *coll, const char *patient, const char *series)
 {
 	ct_scan s = {.line = line};
-	ct_code c = parse_url(name, line, text, &s);
+	ct_code c = check_collection(name, line, coll ? coll : "");
+	if (!c)
+		c = check_cells(name, line, patient ? patient : "", series ? series : "");
+	if (!c)
+		c = parse_entry(name, line, o, text, &s);
 	if (c)
 		return c;
 	s.collection = dup_or_empty(coll);
@@ -106,7 +224,7 @@ static ct_code add_line(const char *name, ct_manifest *m, long line, const char 
 }
 
 /* Plain manifests: one URL-bearing line each. */
-static ct_code read_lines(const char *name, char *buf, ct_manifest *m)
+static ct_code read_lines(const char *name, const ct_manifest_opts *o, char *buf, ct_manifest *m)
 {
 	long line = 0;
 	for (char *s = buf, *next; s; s = next) {
@@ -121,7 +239,7 @@ static ct_code read_lines(const char *name, char *buf, ct_manifest *m)
 			s++;
 		if (!*s || *s == '#')
 			continue;
-		ct_code c = add_line(name, m, line, s, NULL, NULL, NULL);
+		ct_code c = add_line(name, o, m, line, s, NULL, NULL, NULL);
 		if (c)
 			return c;
 	}
@@ -130,6 +248,7 @@ static ct_code read_lines(const char *name, char *buf, ct_manifest *m)
 
 typedef struct {
 	const char *name;
+	const ct_manifest_opts *o;
 	ct_manifest *m;
 	int url, coll, patient, series; /* column indexes, -1 if absent */
 	int have_header;
@@ -161,7 +280,7 @@ static ct_code on_csv_row(const ct_csv_row *r, void *arg)
 	const char *url = cell(r, st->url);
 	if (!url || !*url)
 		return ct_fail(CT_EDATA, "%s:%ld: empty URL cell", st->name, r->line);
-	return add_line(st->name, st->m, r->line, url, cell(r, st->coll), cell(r, st->patient),
+	return add_line(st->name, st->o, st->m, r->line, url, cell(r, st->coll), cell(r, st->patient),
 	                cell(r, st->series));
 }
 
@@ -230,8 +349,11 @@ static ct_code dedupe(const char *name, ct_manifest *m)
 	return c;
 }
 
-ct_code ct_manifest_read(const char *path, ct_manifest *m)
+ct_code ct_manifest_read(const char *path, const ct_manifest_opts *o, ct_manifest *m)
 {
+	static const ct_manifest_opts idc_only = {0};
+	if (!o)
+		o = &idc_only;
 	memset(m, 0, sizeof *m);
 	char *buf;
 	size_t len;
@@ -241,10 +363,10 @@ ct_code ct_manifest_read(const char *path, ct_manifest *m)
 	if (memchr(buf, 0, len))
 		c = ct_fail(CT_EDATA, "%s: binary data (a NUL byte): not a manifest", path);
 	else if (looks_like_csv(buf)) {
-		csv_state st = {.name = path, .m = m};
+		csv_state st = {.name = path, .o = o, .m = m};
 		c = ct_csv_parse(path, buf, len, ',', on_csv_row, &st);
 	} else {
-		c = read_lines(path, buf + (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0), m);
+		c = read_lines(path, o, buf + (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3) ? 3 : 0), m);
 	}
 	free(buf);
 	if (!c)

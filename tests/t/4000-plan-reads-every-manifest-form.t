@@ -33,12 +33,12 @@ is "$(cut -f1,2 "$T/crlf.tsv")" "$(cut -f1,2 "$T/forms.tsv")" "CRLF line ends an
 	echo "SeriesInstanceUID,collection_id,PatientID,cp_command"
 	echo "1.2.3.4,nlst,100002,cp s3://idc-open-data/$(u 7)/*."
 	echo "\"1.2.3.5\",tcga_luad,\"TCGA,quoted\",cp s3://idc-open-data/$(u 8)/*."
-	echo "1.2.3.6,../../etc,P3,cp s3://idc-open-data/$(u 9)/*."
+	echo "1.2.3.6,rider_lung_ct,P3,cp s3://idc-open-data/$(u 9)/*."
 } > "$T/query.csv"
 ok "ct-plan reads a CSV export (cp_command column, quoted cells)" ct-plan --tsv "$T/csv.tsv" -o /dev/null "$T/query.csv"
 is "$(tail -n +2 "$T/csv.tsv" | cut -f1,3,4,5 | tr '\t\n' '| ')" \
-   "$(u 7)|nlst|100002|1.2.3.4 $(u 8)|tcga_luad|TCGA,quoted|1.2.3.5 $(u 9)|.._.._etc|P3|1.2.3.6 " \
-   "collection, PatientID and SeriesInstanceUID come from the CSV; a hostile collection becomes one safe segment"
+   "$(u 7)|nlst|100002|1.2.3.4 $(u 8)|tcga_luad|TCGA,quoted|1.2.3.5 $(u 9)|rider_lung_ct|P3|1.2.3.6 " \
+   "collection, PatientID and SeriesInstanceUID come from the CSV (hostile ones: test 4001)"
 printf 'series_aws_url,collection_id\ns3://idc-open-data/%s/*,lidc_idri\n' "$(u 10)" > "$T/aws.csv"
 ct-plan --tsv "$T/aws.tsv" -o /dev/null "$T/aws.csv" 2>/dev/null
 is "$(tail -n +2 "$T/aws.tsv" | cut -f1,3)" "$(u 10)	lidc_idri" "a CSV with series_aws_url works too"

@@ -21,8 +21,8 @@ is "$(nrrd_sums "$T/sh")" "$(nrrd_sums "$T/one")" "and the same NRRD bytes"
 
 {
 	echo "SeriesInstanceUID,collection_id,PatientID,cp_command"
-	echo "x,rider_lung_ct,PT-A,cp s3://idc-open-data/$UUID_asc/*."
-	echo "y,nlst,PT-B,cp s3://idc-open-data-two/$UUID_desc/*."
+	echo "1.2.3.1,rider_lung_ct,PT-A,cp s3://idc-open-data/$UUID_asc/*."
+	echo "1.2.3.2,nlst,PT-B,cp s3://idc-open-data-two/$UUID_desc/*."
 } > "$T/query.csv"
 MANIFEST=$T/query.csv
 ok "a CSV manifest (query results with collection_id)" pretrain "$T/csv" -j2
