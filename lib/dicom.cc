@@ -14,12 +14,16 @@ extern "C" {
 #include <gdcmStringFilter.h>
 #include <gdcmTrace.h>
 
+#include <algorithm>
 #include <csetjmp>
+#include <climits>
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <sys/stat.h>
 #include <cstring>
 #include <mutex>
+#include <new>
 #include <set>
 #include <string>
 #include <vector>
@@ -30,11 +34,76 @@ struct ct_dicom {
 	long long pixel_bytes, pixel_offset;
 };
 
+#define DEFLATED_TS "1.2.840.10008.1.2.1.99"
+
 static gdcm::Tag to_tag(uint32_t tag)
 {
 	return gdcm::Tag((uint16_t)(tag >> 16), (uint16_t)(tag & 0xffff));
 }
 
+
+// ---- allocations held to the file's size ----------------------------------------------------
+// GDCM sizes a value's buffer from the element's declared length before it reads a byte of it:
+// a length mutated to 0xF0000000 cost 3.9 GB for a 3 KB file, on every thread. While GDCM reads
+// a file, each C++ allocation of that thread is held to a limit that follows from the file's
+// real size (a value is no longer than the file; a Deflated one no longer than the file
+// inflates to, at most 1032 times) or, while decoding, from the frame the caller expects. A
+// larger request throws std::bad_alloc, which GDCM takes as a failed read, and is remembered
+// for the message. (The operators below replace the global ones: outside GDCM no limit is set
+// and they are plain malloc and free.)
+static thread_local size_t alloc_limit;   // 0: none (this thread is not inside GDCM)
+static thread_local size_t alloc_refused; // the largest request refused under the limit
+
+#define ALLOC_SLACK ((size_t)1 << 20) // GDCM's own fixed-size buffers
+#define DEFLATE_MAX_RATIO 1032
+
+static void *checked_alloc(std::size_t n)
+{
+	if (alloc_limit && n > alloc_limit) {
+		if (n > alloc_refused)
+			alloc_refused = n;
+		throw std::bad_alloc();
+	}
+	void *p = std::malloc(n ? n : 1);
+	if (!p)
+		throw std::bad_alloc();
+	return p;
+}
+
+static void *checked_alloc_nothrow(std::size_t n) noexcept
+{
+	try {
+		return checked_alloc(n);
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+void *operator new(std::size_t n) { return checked_alloc(n); }
+void *operator new[](std::size_t n) { return checked_alloc(n); }
+void *operator new(std::size_t n, const std::nothrow_t &) noexcept { return checked_alloc_nothrow(n); }
+void *operator new[](std::size_t n, const std::nothrow_t &) noexcept { return checked_alloc_nothrow(n); }
+void operator delete(void *p) noexcept { std::free(p); }
+void operator delete[](void *p) noexcept { std::free(p); }
+void operator delete(void *p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void *p, std::size_t) noexcept { std::free(p); }
+void operator delete(void *p, const std::nothrow_t &) noexcept { std::free(p); }
+void operator delete[](void *p, const std::nothrow_t &) noexcept { std::free(p); }
+
+// The limit for reading path (see above), its size into *size.
+static size_t read_limit(const char *path, bool deflated, long long *size)
+{
+	struct stat st;
+	*size = stat(path, &st) == 0 ? (long long)st.st_size : 0;
+	size_t n = (size_t)*size;
+	return (deflated ? n * DEFLATE_MAX_RATIO : n) + ALLOC_SLACK;
+}
+
+static void limit_allocations(size_t limit)
+{
+	alloc_limit = limit;
+	alloc_refused = 0;
+}
 
 // Debian's GDCM keeps its assertions: some malformed files make it call abort(). A thread
 // inside GDCM sets `guard`; the SIGABRT handler then jumps back to it, and the file counts as
@@ -86,8 +155,7 @@ static void pixel_place(ct_dicom *d, const char *path)
 {
 	char ts[80];
 	d->pixel_bytes = d->pixel_offset = -1;
-	if (ct_dicom_text(d, CT_TAG(0x0002, 0x0010), ts, sizeof ts) >= 0 &&
-	    strcmp(ts, "1.2.840.10008.1.2.1.99") == 0)
+	if (ct_dicom_text(d, CT_TAG(0x0002, 0x0010), ts, sizeof ts) >= 0 && strcmp(ts, DEFLATED_TS) == 0)
 		return;
 	struct stat st;
 	size_t pos = d->reader.GetStreamCurrentPosition();
@@ -109,9 +177,24 @@ extern "C" long long ct_dicom_pixel_offset(const ct_dicom *d)
 	return d->pixel_offset;
 }
 
+// What a read refused to allocate: the request and the last element read before it.
+typedef struct {
+	size_t bytes;
+	uint32_t after; // 0: none read yet
+} refusal;
+
+static uint32_t last_tag(const gdcm::DataSet &ds)
+{
+	if (ds.IsEmpty())
+		return 0;
+	const gdcm::Tag &t = ds.GetDES().rbegin()->GetTag();
+	return CT_TAG(t.GetGroup(), t.GetElement());
+}
+
 // Read up to PixelData; with skip, PixelData's value is skipped and the stream left where it
 // starts. A Deflated stream cannot seek past a value: there skip fails and the value is read.
-static ct_dicom *read_header(const char *path, bool skip)
+// Allocations are held to limit; what was refused goes to *r.
+static ct_dicom *read_header(const char *path, bool skip, size_t limit, refusal *r)
 {
 	ct_dicom *d = new (std::nothrow) ct_dicom;
 	if (!d)
@@ -122,18 +205,25 @@ static ct_dicom *read_header(const char *path, bool skip)
 	sigjmp_buf here;
 	if (sigsetjmp(here, 1)) {
 		guard = nullptr;
+		limit_allocations(0);
 		abandon(d); // GDCM aborted: d is left as it was (see on_abort)
 		return nullptr;
 	}
 	guard = &here;
+	limit_allocations(limit);
 	try {
 		ok = skip ? d->reader.ReadUpToTag(pixels, std::set<gdcm::Tag>{pixels})
 		          : d->reader.ReadUpToTag(pixels);
 	} catch (...) {
 		ok = false;
 	}
+	if (alloc_refused && alloc_refused > r->bytes) {
+		r->bytes = alloc_refused;
+		r->after = last_tag(d->reader.GetFile().GetDataSet());
+	}
+	limit_allocations(0);
 	guard = nullptr;
-	if (!ok || d->reader.GetFile().GetDataSet().IsEmpty()) {
+	if (!ok || alloc_refused || d->reader.GetFile().GetDataSet().IsEmpty()) {
 		delete d;
 		return nullptr;
 	}
@@ -142,9 +232,9 @@ static ct_dicom *read_header(const char *path, bool skip)
 	return d;
 }
 
-// The MediaStorageSOPClassUID from a Part 10 File Meta group (always explicit VR little
-// endian), read by hand: "" when absent.
-static std::string meta_sop_class(const unsigned char *b, size_t n)
+// An element of a Part 10 File Meta group (always explicit VR little endian), read by hand:
+// "" when absent (0002,0002 MediaStorageSOPClassUID, 0002,0010 TransferSyntaxUID).
+static std::string meta_value(const unsigned char *b, size_t n, unsigned want)
 {
 	for (size_t p = 132; p + 8 <= n;) {
 		unsigned group = b[p] | b[p + 1] << 8, elem = b[p + 2] | b[p + 3] << 8;
@@ -159,7 +249,7 @@ static std::string meta_sop_class(const unsigned char *b, size_t n)
 		size_t at = p + (long_form ? 12 : 8);
 		if (at + len > n)
 			break;
-		if (elem == 0x0002) {
+		if (elem == want) {
 			std::string uid((const char *)b + at, len);
 			while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' '))
 				uid.pop_back();
@@ -173,33 +263,61 @@ static std::string meta_sop_class(const unsigned char *b, size_t n)
 // GDCM asserts (aborting the process) on some files, DICOMDIRs among them, so look first: a
 // Part 10 file has "DICM" after its 128-byte preamble; a bare data set starts with an element
 // of group 0002 or 0008 (little or big endian).
-extern "C" ct_dicom_kind ct_dicom_sniff(const char *path)
+static ct_dicom_kind sniff(const char *path, bool *deflated)
 {
 	unsigned char b[4096];
+	*deflated = false;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return CT_DICOM_UNREADABLE;
 	size_t n = fread(b, 1, sizeof b, f);
 	fclose(f);
-	if (n >= 132 && memcmp(b + 128, "DICM", 4) == 0)
-		return meta_sop_class(b, n) == "1.2.840.10008.1.3.10" ? CT_DICOM_DICOMDIR : CT_DICOM_FILE;
+	if (n >= 132 && memcmp(b + 128, "DICM", 4) == 0) {
+		*deflated = meta_value(b, n, 0x0010) == DEFLATED_TS;
+		return meta_value(b, n, 0x0002) == "1.2.840.10008.1.3.10" ? CT_DICOM_DICOMDIR : CT_DICOM_FILE;
+	}
 	unsigned le = n >= 8 ? (unsigned)(b[0] | b[1] << 8) : 0, be = n >= 8 ? (unsigned)(b[0] << 8 | b[1]) : 0;
 	return le == 0x0002 || le == 0x0008 || be == 0x0008 ? CT_DICOM_FILE : CT_DICOM_NOT;
+}
+
+extern "C" ct_dicom_kind ct_dicom_sniff(const char *path)
+{
+	bool deflated;
+	return sniff(path, &deflated);
+}
+
+// "x.dcm: the data element after (0008,1030) StudyDescription claims 4026531840 bytes, more than
+// the file holds (3210 bytes)". GDCM does not say which element it was reading; the last one it
+// read (at the top level) is the nearest name there is.
+static ct_code too_large(const char *path, const refusal *r, long long size, bool deflated)
+{
+	char which[96] = "the first data element";
+	if (r->after)
+		snprintf(which, sizeof which, "the data element after (%04X,%04X) %s", (unsigned)(r->after >> 16),
+		         (unsigned)(r->after & 0xffff), ct_dicom_keyword_of(r->after));
+	return ct_fail(CT_EDATA, "%s: %s claims %zu bytes, more than the file %s (%lld bytes)", path, which,
+	               r->bytes, deflated ? "can inflate to" : "holds", deflated ? size * DEFLATE_MAX_RATIO : size);
 }
 
 extern "C" ct_code ct_dicom_open(const char *path, ct_dicom **out)
 {
 	*out = nullptr;
-	switch (ct_dicom_sniff(path)) {
+	bool deflated;
+	switch (sniff(path, &deflated)) {
 	case CT_DICOM_UNREADABLE: return ct_fail_errno(CT_EDATA, "%s", path);
 	case CT_DICOM_NOT: return ct_fail(CT_EDATA, "%s: not a DICOM file", path);
 	case CT_DICOM_DICOMDIR: return ct_fail(CT_EDATA, "%s: a DICOMDIR, not an image", path);
 	case CT_DICOM_FILE: break;
 	}
-	ct_dicom *d = read_header(path, true);
-	if (!d)
-		d = read_header(path, false);
+	long long size;
+	size_t limit = read_limit(path, deflated, &size);
+	refusal r = {0, 0};
+	ct_dicom *d = read_header(path, true, limit, &r);
+	if (!d && !r.bytes)
+		d = read_header(path, false, limit, &r);
 	*out = d;
+	if (!d && r.bytes)
+		return too_large(path, &r, size, deflated);
 	return d ? CT_OK : ct_fail(CT_EDATA, "%s: not a readable DICOM file", path);
 }
 
@@ -254,7 +372,7 @@ extern "C" int ct_dicom_numbers(const ct_dicom *d, uint32_t tag, double *v, int 
 	while (got < n && *p) {
 		char *end;
 		double x = strtod(p, &end);
-		if (end == p)
+		if (end == p || !std::isfinite(x)) /* "inf", "nan", 1e999: no number a header means */
 			break;
 		v[got++] = x;
 		p = end;
@@ -265,6 +383,14 @@ extern "C" int ct_dicom_numbers(const ct_dicom *d, uint32_t tag, double *v, int 
 		p++;
 	}
 	return got;
+}
+
+extern "C" int ct_dicom_int(const ct_dicom *d, uint32_t tag, int fallback)
+{
+	double v;
+	if (ct_dicom_numbers(d, tag, &v, 1) != 1 || !(v > INT_MIN && v < INT_MAX))
+		return fallback;
+	return (int)v;
 }
 
 extern "C" uint32_t ct_dicom_tag_of(const char *keyword)
@@ -324,9 +450,8 @@ static ct_code cannot_decode(const char *path, const char *why)
 	return ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: %s", path, why);
 }
 
-// Checks of the decoded frame, then the stored values into out.
-static ct_code take_frame(const char *path, const gdcm::Image &img, const std::vector<char> &buf,
-                          int rows, int cols, int32_t *out)
+// The image GDCM read must be the frame the caller expects, checked before its buffer is sized.
+static ct_code check_frame(const char *path, const gdcm::Image &img, int rows, int cols)
 {
 	const unsigned *dims = img.GetDimensions();
 	const gdcm::PixelFormat &pf = img.GetPixelFormat();
@@ -337,9 +462,18 @@ static ct_code take_frame(const char *path, const gdcm::Image &img, const std::v
 	if (img.GetNumberOfDimensions() > 2 && dims[2] > 1)
 		return ct_fail(CT_EDATA, "%s: (0028,0008) NumberOfFrames: %u frames (multi-frame "
 		               "images are not supported)", path, dims[2]);
-	if ((int)dims[0] != cols || (int)dims[1] != rows)
+	if ((long long)dims[0] != cols || (long long)dims[1] != rows)
 		return ct_fail(CT_EDATA, "%s: pixel data is %ux%u, expected %dx%d", path, dims[0],
 		               dims[1], cols, rows);
+	return CT_OK;
+}
+
+// The stored values of the decoded frame into out.
+static ct_code take_frame(const char *path, const gdcm::Image &img, const std::vector<char> &buf,
+                          int rows, int cols, int32_t *out)
+{
+	const gdcm::PixelFormat &pf = img.GetPixelFormat();
+	unsigned bits = pf.GetBitsAllocated();
 	size_t n = (size_t)rows * cols;
 	if (buf.size() < n * (bits / 8))
 		return cannot_decode(path, "shorter than the frame (file truncated or corrupt)");
@@ -350,6 +484,15 @@ static ct_code take_frame(const char *path, const gdcm::Image &img, const std::v
 
 extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t *out)
 {
+	if (rows < 1 || cols < 1 || (size_t)rows * (size_t)cols > CT_DICOM_MAX_PIXELS)
+		return ct_fail(CT_EDATA, "%s: (0028,0010) Rows, (0028,0011) Columns: %dx%d, more than the %zu "
+		               "pixels a slice may have", path, cols, rows, (size_t)CT_DICOM_MAX_PIXELS);
+	bool deflated;
+	long long size;
+	sniff(path, &deflated);
+	// Reading is held to the file's size, decoding to the frame: at most 4 bytes a pixel, and a
+	// codec may hold the frame twice (its output and the copy into our buffer).
+	size_t limit = std::max(read_limit(path, deflated, &size), 2 * 4 * (size_t)rows * cols + ALLOC_SLACK);
 	// On the heap, so that a jump back from GDCM's abort() leaves them alone (see on_abort).
 	gdcm::ImageReader *r = new (std::nothrow) gdcm::ImageReader;
 	std::vector<char> *buf = new (std::nothrow) std::vector<char>;
@@ -361,6 +504,7 @@ extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t
 	sigjmp_buf here;
 	if (sigsetjmp(here, 1)) {
 		guard = nullptr;
+		limit_allocations(0);
 		abandon(r);
 		abandon(buf);
 		return cannot_decode(path, "GDCM gave up on it (an internal assertion failed)");
@@ -368,19 +512,29 @@ extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t
 	guard = &here;
 	r->SetFileName(path);
 	bool read = false, got = false;
+	ct_code frame = CT_OK;
+	limit_allocations(limit);
 	try {
 		read = r->Read();
-		if (read) {
+		if (read && r->GetFile().GetDataSet().FindDataElement(gdcm::Tag(0x7fe0, 0x0010)) &&
+		    (frame = check_frame(path, r->GetImage(), rows, cols)) == CT_OK) {
 			buf->resize(r->GetImage().GetBufferLength());
 			got = r->GetImage().GetBuffer(buf->data());
 		}
 	} catch (...) {
 		got = false;
 	}
+	size_t refused = alloc_refused;
+	limit_allocations(0);
 	guard = nullptr;
 	ct_code c;
-	if (read && !r->GetFile().GetDataSet().FindDataElement(gdcm::Tag(0x7fe0, 0x0010)))
+	if (refused)
+		c = ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: needs %zu bytes at once, more than the file (%lld bytes) "
+		            "or its %dx%d frame can", path, refused, size, cols, rows);
+	else if (read && !r->GetFile().GetDataSet().FindDataElement(gdcm::Tag(0x7fe0, 0x0010)))
 		c = cannot_decode(path, "missing");
+	else if (frame)
+		c = frame;
 	else if (!read || !got)
 		c = cannot_decode(path, "cannot be decoded (file truncated or corrupt)");
 	else

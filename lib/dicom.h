@@ -9,6 +9,13 @@
  * Every function is safe to call from several threads at once on different files, once
  * ct_dicom_init() has run (it loads GDCM's dictionaries).
  * Messages name the file and, where one is at fault, the tag: "x.dcm: (0028,0010) Rows: missing".
+ *
+ * Memory is bounded by the file, not by what it claims. GDCM sizes a value's buffer from the
+ * length an element declares; while it reads a file, every allocation is held to the file's
+ * size (1032 times it for a Deflated file: the most it can inflate to) and, while a frame is
+ * decoded, to twice that frame at 4 bytes a pixel, with a frame at most CT_DICOM_MAX_PIXELS. A
+ * file asking for more fails (CT_EDATA: "x.dcm: the data element after (0008,1030)
+ * StudyDescription claims 4026531840 bytes, more than the file holds (1752 bytes)") instead.
  */
 #ifndef CT_DICOM_H
 #define CT_DICOM_H
@@ -49,8 +56,13 @@ void ct_dicom_close(ct_dicom *d);
 int ct_dicom_text(const ct_dicom *d, uint32_t tag, char *buf, size_t cap);
 
 /* Up to n numbers from a numeric element (DS, IS, US, ...). Returns how many were read (0 when
- * present but empty or not numeric), -1 when absent. */
+ * present but empty or not numeric), -1 when absent. Only finite numbers count: reading stops
+ * at "inf", "nan" or a value beyond a double's range. */
 int ct_dicom_numbers(const ct_dicom *d, uint32_t tag, double *v, int n);
+
+/* The element's first number, truncated to an int; fallback when it is absent, not a number or
+ * beyond an int's range (casting such a double is undefined). */
+int ct_dicom_int(const ct_dicom *d, uint32_t tag, int fallback);
 
 /* True when the element is present (even empty). */
 int ct_dicom_has(const ct_dicom *d, uint32_t tag);
@@ -79,10 +91,16 @@ const char *ct_dicom_keyword_of(uint32_t tag);
  * dictionary does not know the tag. */
 const char *ct_dicom_vr_of(uint32_t tag);
 
+/* The most pixels a slice may have (4096 x 4096): a frame is decoded into memory whole, and a
+ * compressed one of a few bytes can claim 65535 x 65535. */
+#define CT_DICOM_MAX_PIXELS ((size_t)1 << 24)
+
 /* Decode the single frame of path into rows*cols stored values: unsigned or two's-complement
  * per PixelRepresentation, masked or sign-extended to BitsStored (bits above are overlays or
  * junk). Fails (naming file and tag) when PixelData is missing, the file is truncated, the frame
- * is not rows x cols, not one sample per pixel, or more than one frame. */
+ * is not rows x cols, not one sample per pixel, or more than one frame, or rows x cols is more
+ * than CT_DICOM_MAX_PIXELS.
+ */
 ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t *out);
 
 #ifdef __cplusplus

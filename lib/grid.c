@@ -3,9 +3,12 @@
 
 #include <math.h>
 
-/* plastimatch's rounding. */
+/* plastimatch's rounding, saturated: positions from a hostile header can be 1e30 mm apart, and
+ * casting a float beyond an int's range is undefined (the planes are then refused by count). */
 static int round_int(float x)
 {
+	if (!(x > -1e9f && x < 1e9f))
+		return x > 0 ? 1000000000 : -1000000000;
 	return x > 0 ? (int)(x + 0.5f) : (int)ceilf(x - 0.5f);
 }
 
@@ -40,7 +43,7 @@ ct_grid ct_grid_plan(const float *z, size_t n, float fallback)
 	}
 	int before = round_int((best_start - z[0]) / best_step);
 	int after = round_int((z[n - 1] - best_end) / best_step);
-	g.planes = (size_t)(before + (int)best_len + after);
+	g.planes = (size_t)((long long)before + (long long)best_len + after);
 	g.z0 = best_start - before * best_step;
 	g.step = best_step;
 	g.anchor = best_start;

@@ -134,7 +134,10 @@ static void python_number(const char *vr, const char *item, char *out, size_t ca
 		return;
 	}
 	if (strcmp(vr, "FL") && strcmp(vr, "FD")) {
-		snprintf(out, cap, "%lld", (long long)v);
+		if (v > -9.2e18 && v < 9.2e18) /* beyond long long, the cast is undefined: keep the text */
+			snprintf(out, cap, "%lld", (long long)v);
+		else
+			snprintf(out, cap, "%s", item);
 		return;
 	}
 	for (int prec = 1; prec <= 17; prec++) {

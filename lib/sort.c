@@ -105,6 +105,7 @@ static ct_code name_one(void *ctx, size_t i)
 	}
 	ct_dicom *d;
 	if (ct_dicom_open(it->src, &d) != CT_OK) {
+		ct_warn("%s; skipped", ct_errmsg()); /* it looked like DICOM: say why it is not read */
 		it->action = "skipped-not-dicom";
 		return CT_OK;
 	}

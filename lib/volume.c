@@ -107,8 +107,11 @@ static ct_code read_info(void *ctx, size_t i)
 {
 	file_info *f = &((folder *)ctx)->f[i];
 	ct_dicom *d;
-	if (ct_dicom_open(f->path, &d) != CT_OK)
+	if (ct_dicom_open(f->path, &d) != CT_OK) {
+		if (ct_dicom_sniff(f->path) == CT_DICOM_FILE)
+			ct_warn("%s; set aside", ct_errmsg()); /* it looked like DICOM: say why it is not read */
 		return CT_OK; /* not DICOM: counted, not an error */
+	}
 	char type[256];
 	double v[2];
 	f->dicom = 1;
@@ -116,15 +119,15 @@ static ct_code read_info(void *ctx, size_t i)
 	ct_dicom_text(d, CT_TAG(0x0002, 0x0010), f->ts, sizeof f->ts);
 	ct_dicom_text(d, CT_TAG(0x0008, 0x0008), type, sizeof type);
 	f->localizer = has_word(type, "LOCALIZER");
-	f->image = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0010), v, 1) == 1 && (f->rows = (int)v[0]) > 0
-	           && ct_dicom_numbers(d, CT_TAG(0x0028, 0x0011), v, 1) == 1 && (f->cols = (int)v[0]) > 0;
-	f->bits = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0100), v, 1) == 1 ? (int)v[0] : 16;
+	f->image = (f->rows = ct_dicom_int(d, CT_TAG(0x0028, 0x0010), 0)) > 0 &&
+	           (f->cols = ct_dicom_int(d, CT_TAG(0x0028, 0x0011), 0)) > 0;
+	f->bits = ct_dicom_int(d, CT_TAG(0x0028, 0x0100), 16);
 	f->pixel_bytes = ct_dicom_pixel_bytes(d);
 	f->pixel_offset = ct_dicom_pixel_offset(d);
-	f->bits_stored = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0101), v, 1) == 1 ? (int)v[0] : f->bits;
-	f->pixel_rep = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0103), v, 1) == 1 ? (int)v[0] : 0;
-	f->samples = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0002), v, 1) == 1 ? (int)v[0] : 1;
-	f->frames = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0008), v, 1) == 1 ? (int)v[0] : 1;
+	f->bits_stored = ct_dicom_int(d, CT_TAG(0x0028, 0x0101), f->bits);
+	f->pixel_rep = ct_dicom_int(d, CT_TAG(0x0028, 0x0103), 0);
+	f->samples = ct_dicom_int(d, CT_TAG(0x0028, 0x0002), 1);
+	f->frames = ct_dicom_int(d, CT_TAG(0x0028, 0x0008), 1);
 	f->has_ipp = ct_dicom_numbers(d, CT_TAG(0x0020, 0x0032), f->ipp, 3) == 3;
 	f->has_iop = ct_dicom_numbers(d, CT_TAG(0x0020, 0x0037), f->iop, 6) == 6;
 	f->has_ps = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0030), f->ps, 2) == 2;
@@ -240,6 +243,9 @@ static ct_code check_slices(file_info **s, size_t n)
 		if (f->frames > 1)
 			return ct_fail(CT_EDATA, "%s: (0028,0008) NumberOfFrames: %d (multi-frame images "
 			               "are not supported)", f->path, f->frames);
+		if ((size_t)f->rows * (size_t)f->cols > CT_DICOM_MAX_PIXELS)
+			return ct_fail(CT_EDATA, "%s: (0028,0010) Rows, (0028,0011) Columns: %dx%d: more than the "
+			               "%zu pixels a slice may have", f->path, f->cols, f->rows, (size_t)CT_DICOM_MAX_PIXELS);
 		if (f->rows != a->rows || f->cols != a->cols)
 			return ct_fail(CT_EDATA, "%s: (0028,0010) Rows, (0028,0011) Columns: %dx%d, but %s "
 			               "is %dx%d", f->path, f->rows, f->cols, a->path, a->rows, a->cols);
@@ -814,6 +820,10 @@ static ct_code convert(const char *dir, const ct_volume_opts *o, folder *fo, ct_
 		c = order_slices(&L, L.s[0], &v->meta);
 	if (!c)
 		c = plan_layout(&L, dir);
+	size_t voxels = (size_t)L.s[0]->rows * (size_t)L.s[0]->cols, max = o->max_voxels ? o->max_voxels : CT_VOLUME_MAX_VOXELS;
+	if (!c && L.g.planes > max / voxels)
+		c = ct_fail(CT_EDATA, "%s: %zu planes of %dx%d: more than the %zu voxels a volume may have", dir,
+		            L.g.planes, L.s[0]->cols, L.s[0]->rows, max);
 	if (!c) {
 		set_geometry(&L, v);
 		c = load_pixels(&L, o, v);

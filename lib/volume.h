@@ -51,7 +51,12 @@ typedef struct {
 	ct_resample resample;
 	int threads;            /* 0: one per online CPU */
 	const ct_volume_sink *sink; /* NULL: none */
+	size_t max_voxels;      /* 0: CT_VOLUME_MAX_VOXELS */
 } ct_volume_opts;
+
+/* The most voxels a volume may have (its planes are held in memory whole: 4 GiB as int16, 8 GiB
+ * as float); slices are at most CT_DICOM_MAX_PIXELS (lib/dicom.h), planes at most 20,000. */
+#define CT_VOLUME_MAX_VOXELS ((size_t)1 << 31)
 
 #define CT_META_TEXT 256
 
