@@ -100,6 +100,7 @@ static void add_object(parse_state *s)
 			s->cur.etag = strdup("");
 		if (!s->cur.key) { /* a Contents without Key names nothing */
 			free(s->cur.etag);
+			memset(&s->cur, 0, sizeof s->cur); /* or the next ETag (or the end) frees it again */
 			return;
 		}
 	}
