@@ -159,15 +159,30 @@ static ct_code paint_mask(const nifti_image *m, const char *path, uint16_t *labe
 	return c;
 }
 
+/* nifti_clib allocates the voxels its header claims before reading them: a header is only
+ * believed when its file can hold them (gzip inflates at most 1032-fold). */
+static ct_code check_size(const nifti_image *im, const char *path)
+{
+	struct stat st;
+	double need = (double)im->nvox * (double)im->nbyper, can = 0;
+	if (stat(path, &st) == 0)
+		can = (double)st.st_size * (strstr(path, ".gz") ? 1032.0 : 1.0);
+	if (im->nvox < 0 || im->nbyper < 0 || need > can)
+		return ct_fail(CT_EDATA, "%s: its header claims %lldx%lldx%lld voxels of %d bytes, more than the file "
+		               "can hold", path, (long long)im->nx, (long long)im->ny, (long long)im->nz, im->nbyper);
+	return CT_OK;
+}
+
 static ct_code paint(const char *path, const nifti_image *ct, int id, uint16_t *label, ct_overlaps *o)
 {
-	nifti_image *m = nifti_image_read(path, 1);
-	if (!m || !m->data) {
-		if (m)
-			nifti_image_free(m);
+	nifti_image *m = nifti_image_read(path, 0);
+	if (!m)
 		return ct_fail(CT_EDATA, "%s: cannot read as NIfTI", path);
-	}
-	ct_code c = same_grid(ct, m, path);
+	ct_code c = same_grid(ct, m, path); /* before its voxels are read */
+	if (c == CT_OK)
+		c = check_size(m, path);
+	if (c == CT_OK && (nifti_image_load(m) || !m->data))
+		c = ct_fail(CT_EDATA, "%s: cannot read its voxels (file truncated or corrupt)", path);
 	if (c == CT_OK)
 		c = paint_mask(m, path, label, id, o);
 	nifti_image_free(m);
@@ -238,8 +253,10 @@ ct_code ct_labelmap_merge(const char *casedir, const ct_classes *classes, const 
 	nifti_image *ct = nifti_image_read(path, 0);
 	if (!ct)
 		return ct_fail(CT_EDATA, "%s: cannot read as NIfTI", path);
-	uint16_t *label = calloc((size_t)ct->nvox, sizeof *label);
-	ct_code c = label ? CT_OK : ct_fail(CT_ENOMEM, "%s: out of memory for the label map", casedir);
+	ct_code c = check_size(ct, path);
+	uint16_t *label = c ? NULL : calloc((size_t)ct->nvox, sizeof *label);
+	if (!c && !label)
+		c = ct_fail(CT_ENOMEM, "%s: out of memory for the label map", casedir);
 	for (size_t i = 0; c == CT_OK && i < classes->n; i++) {
 		snprintf(path, sizeof path, "%s/segmentations/%s.nii.gz", casedir, classes->cls[i].name);
 		if (access(path, R_OK))
