@@ -201,6 +201,8 @@ static ct_dicom *read_header(const char *path, bool skip, size_t limit, refusal 
 		return nullptr;
 	d->reader.SetFileName(path);
 	const gdcm::Tag pixels(0x7fe0, 0x0010);
+	// Made once: a set built here would be lost when GDCM aborts (nothing unwinds a jump).
+	static const std::set<gdcm::Tag> skip_pixels{pixels};
 	bool ok = false;
 	sigjmp_buf here;
 	if (sigsetjmp(here, 1)) {
@@ -212,8 +214,7 @@ static ct_dicom *read_header(const char *path, bool skip, size_t limit, refusal 
 	guard = &here;
 	limit_allocations(limit);
 	try {
-		ok = skip ? d->reader.ReadUpToTag(pixels, std::set<gdcm::Tag>{pixels})
-		          : d->reader.ReadUpToTag(pixels);
+		ok = skip ? d->reader.ReadUpToTag(pixels, skip_pixels) : d->reader.ReadUpToTag(pixels);
 	} catch (...) {
 		ok = false;
 	}
