@@ -8,6 +8,7 @@
 #   mk/manifest.mk  make manifest (CT-FM's BigQuery query → the manifest CSV)
 #   mk/bench.mk     make bench
 #   mk/demo.mk      make demo
+#   mk/fuzz.mk      make fuzz (libFuzzer harnesses of tests/fuzz/)
 # Run `make help` for the list of targets and variables.
 
 .DEFAULT_GOAL := all
@@ -32,6 +33,7 @@ include $(TOP)/mk/test.mk
 include $(TOP)/mk/demo.mk
 include $(wildcard $(TOP)/mk/pretrain.mk $(TOP)/mk/manifest.mk $(TOP)/mk/downstream*.mk $(TOP)/mk/slurm.mk $(TOP)/mk/status.mk)
 include $(TOP)/mk/bench.mk
+include $(TOP)/mk/fuzz.mk
 
 # make help: the targets table of README.md, one line each.
 .PHONY: help

@@ -13,12 +13,14 @@ zlib1g-dev libexpat1-dev libarchive-dev libjansson-dev libnifti2-dev libcsv-dev"
 # attempts in test 2010).
 TESTS="perl curl openssl ca-certificates node=nodejs npm=npm python3 python3-pydicom python3-numpy
 libgdcm-tools plastimatch dcm2niix teem-apps slurmctld slurmd slurm-client munge strace"
+# make fuzz: clang 14 with libFuzzer and the sanitizer runtimes.
+FUZZ="clang-14 libclang-rt-14-dev"
 # Benchmarks compare against these.
 BENCH="aria2 time"
 # bench/downstream.sh compares ct-unpack with unzip.
 BENCH="$BENCH unzip"
 
-want="$BUILD $TESTS $BENCH"
+want="$BUILD $TESTS $FUZZ $BENCH"
 missing=""
 # An entry COMMAND=PACKAGE is satisfied by the command alone (Node may come from elsewhere,
 # with npm inside it); a plain entry must be an installed Debian package.
