@@ -1,6 +1,7 @@
 // dicom.cc: see dicom.h. The only C++ in ctmake: GDCM behind a C ABI. No exception or C++
 // type crosses the boundary.
 extern "C" {
+#include "charset.h"
 #include "err.h"
 }
 #include "dicom.h"
@@ -32,6 +33,7 @@ struct ct_dicom {
 	gdcm::Reader reader;
 	gdcm::StringFilter filter;
 	long long pixel_bytes, pixel_offset;
+	std::string charset; // (0008,0005) SpecificCharacterSet as stored: text values are in it
 };
 
 #define DEFLATED_TS "1.2.840.10008.1.2.1.99"
@@ -230,6 +232,12 @@ static ct_dicom *read_header(const char *path, bool skip, size_t limit, refusal 
 	}
 	d->filter.SetFile(d->reader.GetFile());
 	pixel_place(d, path);
+	const gdcm::DataSet &ds = d->reader.GetFile().GetDataSet();
+	const gdcm::Tag cs(0x0008, 0x0005);
+	if (ds.FindDataElement(cs) && ds.GetDataElement(cs).GetByteValue()) {
+		const gdcm::ByteValue *bv = ds.GetDataElement(cs).GetByteValue();
+		d->charset.assign(bv->GetPointer() ? bv->GetPointer() : "", bv->GetLength());
+	}
 	return d;
 }
 
@@ -345,21 +353,35 @@ extern "C" int ct_dicom_text(const ct_dicom *d, uint32_t tag, char *buf, size_t 
 	if (!ct_dicom_has(d, tag))
 		return -1;
 	std::string s;
+	const char *vr = "";
 	try {
 		const gdcm::DataElement &de = set_of(d, tag).GetDataElement(to_tag(tag));
 		s = d->filter.ToString(de);
+		vr = gdcm::VR::GetVRString(de.GetVR());
+		if (!vr || !strcmp(vr, "INVALID") || !strcmp(vr, "UN"))
+			vr = ct_dicom_vr_of(tag); // implicit VR: the dictionary's
 	} catch (...) {
 		s.clear();
 	}
 	size_t n = s.size();
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\0'))
 		n--;
-	if (cap == 0)
+	// Text in the file's SpecificCharacterSet, as UTF-8 (lib/charset.h).
+	char *u = ct_charset_to_utf8(d->charset.c_str(), vr ? vr : "", s.data(), n);
+	n = u ? strlen(u) : 0;
+	if (cap == 0) {
+		free(u);
 		return (int)n;
-	if (n >= cap)
+	}
+	if (n >= cap) {
 		n = cap - 1;
-	memcpy(buf, s.data(), n);
+		while (n && ((unsigned char)u[n] & 0xc0) == 0x80)
+			n--; // not inside a UTF-8 sequence
+	}
+	if (n)
+		memcpy(buf, u, n);
 	buf[n] = 0;
+	free(u);
 	return (int)n;
 }
 

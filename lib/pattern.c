@@ -149,11 +149,16 @@ static void python_number(const char *vr, const char *item, char *out, size_t ca
 		snprintf(out + strlen(out), cap - strlen(out), ".0");
 }
 
-/* pydicom's str() of a value: "['A', 'B']" or "[0.5, 0.5]" when multi-valued. */
+/* pydicom's str() of a value: "['A', 'B']" or "[0.5, 0.5]" when multi-valued; a person name
+ * without its empty trailing groups ("Wang^XiaoDong=王^小東=" reads "Wang^XiaoDong=王^小東"). */
 static void python_str(const char *vr, const char *raw, char *out, size_t cap)
 {
+	int pn = !strcmp(vr, "PN");
 	if (!strchr(raw, '\\')) {
-		snprintf(out, cap, "%s", raw);
+		size_t n = strlen(raw);
+		while (pn && n && raw[n - 1] == '=')
+			n--;
+		snprintf(out, cap, "%.*s", (int)n, raw);
 		return;
 	}
 	int num = numeric_vr(vr);
@@ -164,7 +169,7 @@ static void python_str(const char *vr, const char *raw, char *out, size_t cap)
 		size_t len = e ? (size_t)(e - s) : strlen(s);
 		char item[VALUE_MAX], shown[VALUE_MAX + 8];
 		snprintf(item, sizeof item, "%.*s", (int)len, s);
-		while (len && item[len - 1] == ' ')
+		while (len && (item[len - 1] == ' ' || (pn && item[len - 1] == '=')))
 			item[--len] = 0;
 		if (num)
 			python_number(vr, item, shown, sizeof shown);
@@ -198,6 +203,8 @@ static void tidy_components(char *path)
 		else if (s[0] == '.') /* no hidden names either */
 			s[0] = '_';
 		size_t keep = len > NAME_MAX_BYTES ? NAME_MAX_BYTES : len;
+		while (keep < len && keep && ((unsigned char)s[keep] & 0xc0) == 0x80)
+			keep--; /* values are UTF-8 (lib/charset.h): never cut inside a character */
 		memmove(w, s, keep);
 		w += keep;
 		if (!*e)
