@@ -36,11 +36,15 @@ for h in "$@"; do
 	mkdir -p "$dir/corpus/$h"
 	dict=$top/tests/fuzz/dict/$h.dict
 	log=$dir/logs/$h.log
-	LSAN_OPTIONS=suppressions=$top/tests/fuzz/lsan.supp CT_FUZZ_DICOM=$dir/seeds/pattern.dcm nice -n 19 "$dir/bin/$h" -max_total_time="$secs" -timeout=10 \
+	# Scratch files under FUZZ_DIR/tmp: a harness that dies cannot clean up after itself.
+	rm -rf "$dir/tmp/$h"
+	mkdir -p "$dir/tmp/$h"
+	TMPDIR=$dir/tmp/$h LSAN_OPTIONS=suppressions=$top/tests/fuzz/lsan.supp CT_FUZZ_DICOM=$dir/seeds/pattern.dcm nice -n 19 "$dir/bin/$h" -max_total_time="$secs" -timeout=10 \
 		-rss_limit_mb=2048 -malloc_limit_mb="$1" -max_len="$2" -print_final_stats=1 \
 		$( [ -f "$dict" ] && echo "-dict=$dict" ) -artifact_prefix="$dir/findings/$h-" \
 		"$dir/corpus/$h" "$dir/seeds/$h" >"$log" 2>&1
 	rc=$?
+	rm -rf "$dir/tmp/$h"
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
 	last=$(grep -E '^#[0-9]+' "$log" | tail -1)
