@@ -13,8 +13,9 @@ mirror_start() {
 	mkdir -p "$dir"
 	port=$(free_port)
 	for b in $MIRROR_BUCKETS; do args="$args --configure-bucket $b"; done
-	# Node 20 needs the legacy provider for s3rver's continuation-token cipher (SOURCES.md).
-	NODE_OPTIONS=--openssl-legacy-provider "$TESTS/node_modules/.bin/s3rver" \
+	# Node 20 needs the legacy provider for s3rver's continuation-token cipher (SOURCES.md);
+	# s3rver-durable-put.js makes a PUT answer wait for the object's bytes to be written.
+	NODE_OPTIONS="--openssl-legacy-provider --require $TESTS/s3rver-durable-put.js" "$TESTS/node_modules/.bin/s3rver" \
 		-d "$dir" -a 127.0.0.1 -p "$port" -s $args >"$T/s3rver.log" 2>&1 &
 	MIRROR_PID=$!
 	at_exit "mirror_stop"
