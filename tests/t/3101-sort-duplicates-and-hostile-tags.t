@@ -59,14 +59,12 @@ cp "$T/a/IM00001.dcm" "$T/a/IM00002.dcm" "$T/gdcm/"
 "$PYTHON" -c 'import sys; b = open(sys.argv[1], "rb").read()
 open(sys.argv[2], "wb").write(b.replace(b"1.2.840.10008.1.3.10", b"1.2.840.10008.1.3.99", 1))' \
 	"$PYDICOM_CT/DICOMDIR-nooffset" "$T/gdcm/IM00001x.dcm"
-# (Under SAN=1, leak checks are off for these two runs: what GDCM had allocated in the frames
-# its abort() left cannot be freed, by design.)
-export LSAN_OPTIONS=detect_leaks=0
+# (Under SAN=1 leak checks stay on: what GDCM had allocated in the frames its abort() left is
+# lost by design, and lib/dicom.cc keeps LeakSanitizer from tracking allocations inside GDCM.)
 ct-sort --list "$T/lg.tsv" "$T/gdcm" "$T/g/$PAT" 2>/dev/null
 is "$? $(cut -f3 "$T/lg.tsv" | tr '\n' ' ')" "0 linked skipped-not-dicom linked " "a file GDCM aborts on is skipped; the run goes on"
 ct-convert "$T/gdcm" "$T/g.nrrd" 2>/dev/null
 is "$? $(sed -n 's/^sizes: //p' "$T/g.nrrd")" "0 8 8 2" "ct-convert skips it too"
-unset LSAN_OPTIONS
 
 ok_fails "a pattern with '..' is a usage error" 2 ct-sort "$T/a" "$T/box/%PatientID/../x.dcm"
 ok_fails "a pattern with an empty component is a usage error" 2 ct-sort "$T/a" "$T/box/%PatientID//x.dcm"
