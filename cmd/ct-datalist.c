@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -55,53 +54,6 @@ typedef struct {
 	unsigned long long seed;
 } table_opts;
 
-static ct_code check_exists(const char *base, const char *rel, const char *where)
-{
-	char *p = ct_path_join(base, rel);
-	struct stat st;
-	int ok = p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
-	free(p);
-	return ok ? CT_OK : ct_fail(CT_EDATA, "%s: %s: no such file under %s", where, rel, base);
-}
-
-/* A dataset.json path ("./imagesTr/x.nii.gz") as seen from base. */
-static ct_code msd_path(const char *prefix, const char *p, const char *base, const char *where, json_t **out)
-{
-	if (!p)
-		return ct_fail(CT_EDATA, "%s: an entry without a path", where);
-	while (p[0] == '.' && p[1] == '/')
-		p += 2;
-	if (!ct_path_is_safe(p))
-		return ct_fail(CT_EDATA, "%s: unsafe path '%s'", where, p);
-	char *rel = ct_path_join(prefix, p);
-	if (!rel)
-		return ct_fail(CT_ENOMEM, "out of memory");
-	ct_code c = check_exists(base, rel, where);
-	*out = c ? NULL : json_string(rel);
-	free(rel);
-	return c;
-}
-
-static ct_code msd_item(json_t *e, const char *prefix, const char *task, const char *base, const char *where, json_t **item)
-{
-	json_t *img = NULL, *lab = NULL;
-	const char *ip = json_is_string(e) ? json_string_value(e) : json_string_value(json_object_get(e, "image"));
-	ct_code c = msd_path(prefix, ip, base, where, &img);
-	json_t *l = json_is_object(e) ? json_object_get(e, "label") : NULL;
-	if (c == CT_OK && l)
-		c = msd_path(prefix, json_string_value(l), base, where, &lab);
-	if (c) {
-		json_decref(img);
-		return c;
-	}
-	*item = json_object();
-	json_object_set_new(*item, "image", img);
-	if (lab)
-		json_object_set_new(*item, "label", lab);
-	json_object_set_new(*item, "task", json_string(task));
-	return CT_OK;
-}
-
 /* TASKDIR relative to base (both resolved), or NULL when it is not under base. */
 static char *relative_to(const char *dir, const char *base)
 {
@@ -120,25 +72,7 @@ static ct_code add_task(ct_datalist *d, const char *taskdir, const char *base)
 	if (!prefix)
 		return ct_fail(CT_EUSAGE, "%s: not a directory under %s", taskdir, base);
 	char *path = ct_path_join(taskdir, "dataset.json");
-	json_error_t err;
-	json_t *root = path ? json_load_file(path, 0, &err) : NULL;
-	ct_code c = CT_OK;
-	if (!root)
-		c = ct_fail(CT_EDATA, "%s: %s", path ? path : taskdir, path ? err.text : "out of memory");
-	const char *task = strrchr(prefix, '/') ? strrchr(prefix, '/') + 1 : prefix;
-	static const char *const keys[][2] = {{"training", "training"}, {"test", "testing"}};
-	for (int k = 0; c == CT_OK && k < 2; k++) {
-		json_t *arr = json_object_get(root, keys[k][0]), *e;
-		size_t i;
-		if (!json_is_array(arr) && k == 0)
-			c = ct_fail(CT_EDATA, "%s: no training[]", path);
-		json_array_foreach(arr, i, e) {
-			json_t *item;
-			if ((c = msd_item(e, prefix, task, base, path, &item)) || (c = ct_datalist_add(d, keys[k][1], item)))
-				break;
-		}
-	}
-	json_decref(root);
+	ct_code c = path ? ct_datalist_add_msd(d, path, prefix, base) : ct_fail(CT_ENOMEM, "out of memory");
 	free(path);
 	free(prefix);
 	return c;
@@ -180,9 +114,9 @@ static ct_code table_item(const ct_table *t, const ct_csv_row *r, const table_op
                           const char *where, json_t **item)
 {
 	char *img = expand(o->image, t, r, where), *lab = o->label ? expand(o->label, t, r, where) : NULL;
-	ct_code c = !img || (o->label && !lab) ? CT_EDATA : check_exists(base, img, where);
+	ct_code c = !img || (o->label && !lab) ? CT_EDATA : ct_datalist_check_file(base, img, where);
 	if (c == CT_OK && lab)
-		c = check_exists(base, lab, where);
+		c = ct_datalist_check_file(base, lab, where);
 	if (c == CT_OK) {
 		*item = json_object();
 		if (o->id)

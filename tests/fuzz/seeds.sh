@@ -10,7 +10,7 @@
 set -e
 OUT=$1
 mkdir -p "$OUT"
-for h in manifest s3list zenodo tables npy archive dicom volume journal pattern nifti; do mkdir -p "$OUT/$h"; done
+for h in manifest s3list zenodo tables npy archive dicom volume journal pattern nifti msd; do mkdir -p "$OUT/$h"; done
 
 # DICOM: small series in each transfer syntax, variants, and pydicom's files.
 for c in none rle jpeg jpegls j2k deflated implicit bigendian; do
@@ -79,6 +79,9 @@ import numpy as np
 out = sys.argv[1]
 files = [{"key": "Totalsegmentator_dataset_v2.zip", "size": 1234, "checksum": "md5:" + hashlib.md5(b"x").hexdigest(),
           "links": {"self": "http://127.0.0.1/records/8367088/files/Totalsegmentator_dataset_v2.zip?download=1"}}]
+open(out + "/msd/dataset.json", "w").write(json.dumps({"name": "Spleen", "numTraining": 1,
+    "training": [{"image": "./imagesTr/spleen_2.nii.gz", "label": "./labelsTr/spleen_2.nii.gz"}],
+    "test": ["./imagesTs/spleen_1.nii.gz"]}))
 open(out + "/zenodo/one", "w").write(json.dumps({"id": 8367088, "files": files}))
 open(out + "/zenodo/two", "w").write(json.dumps({"id": 1, "files": files + [dict(files[0], key="other.csv")]}))
 open(out + "/tables/meta.csv", "wb").write(b"\xef\xbb\xbfimage_id;age;gender;split\r\ns0001;60;m;train\r\ns0002;\"7;1\";f;test\r\n")
