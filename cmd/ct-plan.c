@@ -88,7 +88,6 @@ static options parse_args(int argc, char **argv)
 	if (optind != argc - 1)
 		ct_usage_error("one MANIFEST expected");
 	o.manifest = argv[optind];
-	o.read.buckets = o.bucket;
 	return o;
 }
 
@@ -189,6 +188,7 @@ int main(int argc, char **argv)
 {
 	ct_cli_start(argc, argv, "ct-plan", usage);
 	options o = parse_args(argc, argv);
+	o.read.buckets = o.bucket; /* into this copy: parse_args's own is gone */
 	ct_manifest m;
 	ct_code c = ct_manifest_read(o.manifest, &o.read, &m);
 	if (c)
