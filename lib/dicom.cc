@@ -513,6 +513,17 @@ static ct_code check_frame(const char *path, const gdcm::Image &img, int rows, i
 	return CT_OK;
 }
 
+// Uncompressed PixelData shorter than its frame: GDCM's RAW codec would copy the frame's length
+// out of the shorter value (a heap read overflow found by make fuzz), so it is refused first.
+static ct_code check_native_length(const char *path, const gdcm::DataSet &ds, const gdcm::Image &img)
+{
+	const gdcm::ByteValue *bv = ds.GetDataElement(gdcm::Tag(0x7fe0, 0x0010)).GetByteValue();
+	if (bv && bv->GetLength() < img.GetBufferLength())
+		return ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: %u bytes where the frame needs %lu (file truncated "
+		               "or corrupt)", path, (unsigned)bv->GetLength(), (unsigned long)img.GetBufferLength());
+	return CT_OK;
+}
+
 // The stored values of the decoded frame into out.
 static ct_code take_frame(const char *path, const gdcm::Image &img, const std::vector<char> &buf,
                           int rows, int cols, int32_t *out)
@@ -560,7 +571,8 @@ extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t
 	try {
 		read = r->Read();
 		if (read && r->GetFile().GetDataSet().FindDataElement(gdcm::Tag(0x7fe0, 0x0010)) &&
-		    (frame = check_frame(path, r->GetImage(), rows, cols)) == CT_OK) {
+		    (frame = check_frame(path, r->GetImage(), rows, cols)) == CT_OK &&
+		    (frame = check_native_length(path, r->GetFile().GetDataSet(), r->GetImage())) == CT_OK) {
 			buf->resize(r->GetImage().GetBufferLength());
 			got = r->GetImage().GetBuffer(buf->data());
 		}
