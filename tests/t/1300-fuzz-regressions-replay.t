@@ -10,12 +10,12 @@ export LSAN_OPTIONS=suppressions=$TOP/tests/fuzz/lsan.supp
 # One allocation over 512 MB is a failure: ASan refuses it itself; elsewhere the address space
 # is capped (the harnesses' bounds are far below either).
 export ASAN_OPTIONS=max_allocation_size_mb=512:allocator_may_return_null=0
-san=0; ldd "$BIN/ct-sort" | grep -q asan && san=1
 
 ok "there are regression inputs" test -n "$(ls "$REG")"
 for d in "$REG"/*/; do
 	h=$(basename "$d")
 	n=$(ls "$d" | wc -l)
+	san=0; ldd "$REPLAY/$h" | grep -q asan && san=1
 	out=$( ( [ "$san" = 1 ] || ulimit -v 3000000; "$REPLAY/$h" "$d"* ) 2>"$T/$h.err")
 	rc=$?
 	is "$rc $(printf '%s\n' "$out" | grep -c '^replayed ')" "0 $n" "$h: all $n inputs run to their end"
