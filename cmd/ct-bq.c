@@ -59,7 +59,7 @@ static options parse_args(int argc, char **argv)
 		{"timeout-ms", required_argument, 0, 't'}, {"max-wait", required_argument, 0, 'w'},
 		{"retries", required_argument, 0, 'R'}, {"cacert", required_argument, 0, 'c'}, {0, 0, 0, 0}};
 	int c;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = ct_getopt(argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'p': o.bq.project = optarg; break;
 		case 'u': o.bq.url = optarg; break;
@@ -75,7 +75,6 @@ static options parse_args(int argc, char **argv)
 		case 'w': o.bq.max_wait = (double)ct_cli_long("--max-wait", optarg, 0, 86400 * 7); break;
 		case 'R': o.bq.retries = (int)ct_cli_long("--retries", optarg, 0, 100); break;
 		case 'c': o.bq.cacert = optarg; break;
-		default: ct_usage_error("unknown option");
 		}
 	}
 	if (argc - optind != 2)

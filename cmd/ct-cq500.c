@@ -125,9 +125,12 @@ static ct_code put_patient(FILE *f, const ct_table *t, size_t r, const layout *L
 int main(int argc, char **argv)
 {
 	ct_cli_start(argc, argv, "ct-cq500", usage);
-	if (argc != 3 || argv[1][0] == '-')
+	static const struct option none[] = {{0, 0, 0, 0}};
+	while (ct_getopt(argc, argv, "", none) != -1)
+		; /* no options: ct_getopt refuses any */
+	if (argc - optind != 2)
 		ct_usage_error("expected READS.csv and OUT.tsv");
-	const char *in = argv[1], *out = argv[2];
+	const char *in = argv[optind], *out = argv[optind + 1];
 	ct_table t;
 	layout L = {.n = 0};
 	ct_code c = ct_table_read(in, ',', &t);

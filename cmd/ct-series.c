@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 	const char *id = NULL, *src_path = NULL;
 	double max_thickness = 5;
 	int threads = 0, c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = ct_getopt(argc, argv, "", opts)) != -1) {
 		char *end;
 		switch (c) {
 		case O_ID: id = optarg; break;
@@ -144,7 +144,6 @@ int main(int argc, char **argv)
 				ct_usage_error("--max-thickness: '%s' is not a positive number of mm", optarg);
 			break;
 		case O_THREADS: threads = (int)ct_cli_long("--threads", optarg, 1, 1024); break;
-		default: ct_usage_error("unknown option");
 		}
 	}
 	if (argc - optind < 2)

@@ -189,11 +189,8 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {{"labels", required_argument, 0, 'l'}, {0, 0, 0, 0}};
 	const char *labels = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'l')
-			ct_usage_error("unknown option");
-		labels = optarg;
-	}
+	while ((c = ct_getopt(argc, argv, "", opts)) != -1)
+		labels = optarg; /* --labels, the only option */
 	if (argc - optind != 3)
 		ct_usage_error("expected SRC, OUT.mk and LABELS.csv");
 	const char *src = argv[optind];
