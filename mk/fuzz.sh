@@ -6,6 +6,7 @@
 # harness found a crash, leak, hang (10 s an input) or an allocation above its limit, whose
 # input is then in FUZZ_DIR/findings/.
 set -u
+export LC_ALL=C # libFuzzer's status lines quote dictionary words, bytes that are no UTF-8
 dir=$1 secs=$2
 shift 2
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,12 +48,12 @@ for h in "$@"; do
 	rm -rf "$dir/tmp/$h"
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
-	last=$(grep -E '^#[0-9]+' "$log" | tail -1)
+	last=$(grep -aE '^#[0-9]+' "$log" | tail -1)
 	cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
 	ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 	corp=$(echo "$last" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')
 	verdict=ok
-	[ "$rc" = 0 ] || { verdict="FOUND (exit $rc): $(grep -m1 -E 'ERROR|SUMMARY|out-of-memory|timeout|leak' "$log" | cut -c1-120)"; failed="$failed $h"; }
+	[ "$rc" = 0 ] || { verdict="FOUND (exit $rc): $(grep -am1 -E '^==[0-9]+== ?ERROR|^SUMMARY|out-of-memory|runtime error|ALARM|deadly signal' "$log" | cut -c1-120)"; failed="$failed $h"; }
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$h" "$secs" "${execs:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "${rss:-?}" "$verdict" >> "$summary"
 	printf 'fuzz: %-9s %8s runs in %ss, cov %s, corpus %s: %s\n' "$h" "${execs:-?}" "$secs" "${cov:-?}" "${corp:-?}" "$verdict" >&2
 done
