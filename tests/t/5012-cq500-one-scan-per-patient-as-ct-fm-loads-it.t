@@ -84,7 +84,8 @@ is "$(cat "$T/ctfm")" "datalist True 6
 labels True 8 7 5" "datalist.json is what CT-FM's loader computes (order, ids, images, labels); labels.tsv: any finding, majorities"
 
 for n in 6 7 8; do is "$(cut -f1,2 "$D/.cq500/failed/CQ500-CT-$n.tsv")" "CQ500-CT-$n	$( [ $n = 6 ] && echo sort || echo convert)" "CQ500-CT-$n failed alone, at its step"; done
-is "$(grep -c 'CQ500-CT-6.zip: CQ500CT6 CQ500CT6/Unknown Study/CT Plain/CT0000.*ZIP decompression failed' "$D/.cq500/failed/CQ500-CT-6.tsv")" 1 "the broken zip: the entry named"
+is "$(grep -c 'CQ500-CT-6.zip: truncated or damaged zip: no end of central directory record' "$D/.cq500/failed/CQ500-CT-6.tsv")" 1 \
+   "the zip cut short: refused as a whole (its central directory is gone), naming it"
 is "$(grep -c 'Rows.*Columns: 16x16, but .* is 32x32' "$D/.cq500/failed/CQ500-CT-7.tsv")" 1 "the refused series: ct-convert's reason"
 is "$(grep -c 'no row in .*cq500/labels.tsv: left out' "$D/.cq500/failed/CQ500-CT-8.tsv")" 1 "the unlabelled patient: left out, saying why"
 is "$(grep -c 'cq500: 3 failed: CQ500-CT-6 CQ500-CT-7 CQ500-CT-8' "$T/out")" 1 "make says which patients failed"
