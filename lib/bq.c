@@ -401,8 +401,10 @@ ct_code ct_bq_retarget(const char *query, const char *table, const char *dataset
 	char *project = strndup(table, plen);
 	if (!project)
 		return ct_fail(CT_ENOMEM, "out of memory");
-	/* First pass: every mention of the project is the table, exactly. */
-	for (const char *p = query; (p = strstr(p, project)); p += plen) {
+	/* First pass: every mention of the project is the table, exactly. Each place the project's
+	 * name starts is judged (p++, not p += plen: in "xa:a:a.d.t" the second "a:a" overlaps the
+	 * first), so n counts every mention the second pass renames and cap holds them all. */
+	for (const char *p = query; (p = strstr(p, project)); p++) {
 		if (p > query && (ident_char(p[-1]) || p[-1] == '.'))
 			continue; /* part of a longer name */
 		long line, col;

@@ -1,0 +1,3 @@
+a:a.d.t
+longer_dataset_name_xxxxxxxxxxxxxxxxxxxxxxxxx
+xa:a:a.d.t a:a.d.t
