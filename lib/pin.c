@@ -20,9 +20,13 @@ static ct_code pin_lines(char *text, pin_line **out, size_t *n)
 	pin_line *v = malloc(cap * sizeof *v);
 	*n = 0;
 	int lineno = 0;
-	char *save = NULL;
-	for (char *line = strtok_r(text, "\n", &save); v && line; line = strtok_r(NULL, "\n", &save)) {
+	/* Line by line, blank ones counted (strtok would skip them, and every later message would
+	 * name the wrong line). */
+	for (char *line = text, *next; v && line; line = next) {
 		lineno++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
 		line[strcspn(line, "\r")] = 0;
 		char *h = line + strspn(line, " \t");
 		if (!*h || *h == '#')
