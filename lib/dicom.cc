@@ -32,10 +32,10 @@ extern "C" {
 #include <unistd.h>
 #include <vector>
 
-// A file GDCM reads through a descriptor of ours, not through the ifstream its reader would
-// open: when GDCM aborts, the jump out of it (see on_abort) leaves its objects as they are, and
-// an ifstream of theirs would keep its descriptor; this one is closed (close_input), so a folder
-// of such files cannot use up the process's descriptors (one each: 20,000 ran ct-sort out).
+// A file GDCM reads through a stream of ours, not through the ifstream its reader would open:
+// when GDCM aborts, the jump out of it (see on_abort) leaves GDCM's objects as they are, and an
+// ifstream of theirs would keep its descriptor; this one is closed (drop_input), so a folder of
+// such files cannot use up the process's descriptors (one each: 20,000 ran ct-sort out).
 struct input {
 	int fd;
 	__gnu_cxx::stdio_filebuf<char> *buf;
@@ -167,13 +167,12 @@ static void abandon(void *p)
 		__lsan_ignore_object(p);
 }
 
-// An input GDCM aborted in: abandoned with its stream, its descriptor closed.
-static void abandon_input(input *p)
+// An input GDCM aborted in. Unlike GDCM's own objects it can be freed: GDCM only calls it
+// through the istream interface, and no call of it is under way when GDCM asserts (its
+// filebuf's only work is read(2)); deleting it closes the descriptor.
+static void drop_input(input *p)
 {
-	if (p) {
-		close(p->fd);
-		abandon(p);
-	}
+	delete p;
 }
 
 static void on_abort(int sig)
@@ -282,7 +281,8 @@ static ct_dicom *read_header(const char *path, bool skip, size_t limit, refusal 
 	sigjmp_buf here;
 	if (sigsetjmp(here, 1)) {
 		leave_gdcm();
-		abandon_input(d->file);
+		drop_input(d->file);
+		d->file = nullptr;
 		abandon(d); // GDCM aborted: d is left as it was (see on_abort)
 		return nullptr;
 	}
@@ -313,52 +313,130 @@ static ct_dicom *read_header(const char *path, bool skip, size_t limit, refusal 
 	return d;
 }
 
-// An element of a Part 10 File Meta group (always explicit VR little endian), read by hand:
-// "" when absent (0002,0002 MediaStorageSOPClassUID, 0002,0010 TransferSyntaxUID).
-static std::string meta_value(const unsigned char *b, size_t n, unsigned want)
+// ---- the File Meta group, looked at before GDCM reads it ---------------------------------------
+// GDCM asserts (aborts) on some malformed files, DICOMDIRs among them; most of the asserts a
+// fuzzer meets are in its reading of the File Meta group (0002,xxxx): an element cut short by
+// the end of the file, a sequence or an undefined length in the group, a file ending right
+// after it. An abort costs what GDCM had allocated for the file (15-30 KB, see on_abort), so
+// the group is walked here first, as GDCM walks it, and such a file is refused before GDCM
+// sees it. The group is explicit VR little endian (PS3.10); some old files have it implicit,
+// which GDCM reads too: taken so when the first element has no VR.
+typedef struct {
+	std::string sop_class, transfer_syntax; // (0002,0002) MediaStorageSOPClassUID, (0002,0010)
+	const char *problem;                     // nullptr when GDCM can read the group
+	long long at;                            // the offset of the element at fault
+} meta_info;
+
+static bool is_vr(const unsigned char *v)
 {
-	for (size_t p = 132; p + 8 <= n;) {
-		unsigned group = b[p] | b[p + 1] << 8, elem = b[p + 2] | b[p + 3] << 8;
-		if (group != 0x0002)
-			break;
-		bool long_form = !memcmp(b + p + 4, "OB", 2) || !memcmp(b + p + 4, "OW", 2) ||
-		                 !memcmp(b + p + 4, "UN", 2) || !memcmp(b + p + 4, "SQ", 2) ||
-		                 !memcmp(b + p + 4, "UT", 2);
-		size_t len = long_form ? (p + 12 <= n ? (size_t)(b[p + 8] | b[p + 9] << 8 | b[p + 10] << 16 |
-		                                                 (size_t)b[p + 11] << 24) : n)
-		                       : (size_t)(b[p + 6] | b[p + 7] << 8);
-		size_t at = p + (long_form ? 12 : 8);
-		if (at + len > n)
-			break;
-		if (elem == want) {
-			std::string uid((const char *)b + at, len);
-			while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' '))
-				uid.pop_back();
-			return uid;
-		}
-		p = at + len;
-	}
-	return "";
+	static const char vrs[] = "AEASATCSDADSDTFDFLISLOLTOBODOFOLOVOWPNSHSLSQSSSTSVTMUCUIULUNURUSUTUV";
+	for (const char *p = vrs; *p; p += 2)
+		if (v[0] == (unsigned char)p[0] && v[1] == (unsigned char)p[1])
+			return true;
+	return false;
 }
 
-// GDCM asserts (aborting the process) on some files, DICOMDIRs among them, so look first: a
-// Part 10 file has "DICM" after its 128-byte preamble; a bare data set starts with an element
-// of group 0002 or 0008 (little or big endian).
-static ct_dicom_kind sniff(const char *path, bool *deflated)
+// A VR whose length has 32 bits (GDCM's VR::VL32), after two reserved bytes.
+static bool long_vr(const unsigned char *v)
 {
-	unsigned char b[4096];
+	static const char vrs[] = "OBODOFOLOVOWSQSVUCUNURUTUV";
+	for (const char *p = vrs; *p; p += 2)
+		if (v[0] == (unsigned char)p[0] && v[1] == (unsigned char)p[1])
+			return true;
+	return false;
+}
+
+static unsigned le16(const unsigned char *b) { return (unsigned)(b[0] | b[1] << 8); }
+static uint32_t le32(const unsigned char *b) { return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24; }
+
+// A UID value at offset at (len bytes), its padding removed.
+static std::string uid_at(FILE *f, long long at, uint32_t len)
+{
+	char v[68];
+	size_t n = len < sizeof v ? len : sizeof v;
+	if (fseeko(f, at, SEEK_SET) != 0 || fread(v, 1, n, f) != n)
+		return "";
+	std::string uid(v, n);
+	while (!uid.empty() && (uid.back() == '\0' || uid.back() == ' '))
+		uid.pop_back();
+	return uid;
+}
+
+static void meta_fault(meta_info *m, const char *why, long long at)
+{
+	m->problem = why;
+	m->at = at;
+}
+
+// The group 0002 elements from start (after the preamble, or 0 for a file without one).
+static void walk_meta(FILE *f, long long size, long long start, meta_info *m)
+{
+	bool explicit_vr = true;
+	for (long long p = start;; ) {
+		unsigned char h[12];
+		size_t n = size - p >= 12 ? 12 : size - p > 0 ? (size_t)(size - p) : 0;
+		if (n < 4 || fseeko(f, p, SEEK_SET) != 0 || fread(h, 1, n, f) != n)
+			return meta_fault(m, "the file ends before its data set", p);
+		if (le16(h) != 0x0002)
+			return; // the group's end
+		if (p == start)
+			explicit_vr = n >= 6 && is_vr(h + 4);
+		size_t head = !explicit_vr ? 8 : long_vr(h + 4) ? 12 : 8;
+		if (n < head)
+			return meta_fault(m, "a File Meta element is cut short", p);
+		if (explicit_vr && !is_vr(h + 4))
+			return; // GDCM takes it as the group's end too (it throws, and reads on from there)
+		if (explicit_vr && h[4] == 'S' && h[5] == 'Q')
+			return meta_fault(m, "a sequence in the File Meta group", p);
+		uint32_t len = head == 12 || !explicit_vr ? le32(h + head - 4) : le16(h + 6);
+		if (len == 0xffffffffu)
+			return meta_fault(m, "an undefined length in the File Meta group", p);
+		long long at = p + (long long)head;
+		if (at + len > size)
+			return meta_fault(m, "a File Meta element is cut short", p);
+		if (le16(h + 2) == 0x0002)
+			m->sop_class = uid_at(f, at, len);
+		else if (le16(h + 2) == 0x0010)
+			m->transfer_syntax = uid_at(f, at, len);
+		p = at + len;
+	}
+}
+
+// What a file is, from its first bytes: a Part 10 file has "DICM" after its 128-byte preamble;
+// a bare data set starts with an element of group 0002 or 0008 (little or big endian). m (may
+// be null) gets what the File Meta group holds and whether GDCM can read it.
+static ct_dicom_kind sniff(const char *path, bool *deflated, meta_info *m = nullptr)
+{
+	unsigned char b[132];
+	meta_info own = {"", "", nullptr, 0};
+	if (!m)
+		m = &own;
 	*deflated = false;
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return CT_DICOM_UNREADABLE;
+	struct stat st;
+	long long size = fstat(fileno(f), &st) == 0 ? (long long)st.st_size : 0;
 	size_t n = fread(b, 1, sizeof b, f);
-	fclose(f);
-	if (n >= 132 && memcmp(b + 128, "DICM", 4) == 0) {
-		*deflated = meta_value(b, n, 0x0010) == DEFLATED_TS;
-		return meta_value(b, n, 0x0002) == "1.2.840.10008.1.3.10" ? CT_DICOM_DICOMDIR : CT_DICOM_FILE;
+	ct_dicom_kind kind = CT_DICOM_NOT;
+	if (n == 132 && memcmp(b + 128, "DICM", 4) == 0) {
+		walk_meta(f, size, 132, m);
+		kind = m->sop_class == "1.2.840.10008.1.3.10" ? CT_DICOM_DICOMDIR : CT_DICOM_FILE;
+	} else if (n >= 8) {
+		unsigned le = le16(b), be = (unsigned)(b[0] << 8 | b[1]);
+		if (le == 0x0002)
+			walk_meta(f, size, 0, m);
+		kind = le == 0x0002 || le == 0x0008 || be == 0x0008 ? CT_DICOM_FILE : CT_DICOM_NOT;
 	}
-	unsigned le = n >= 8 ? (unsigned)(b[0] | b[1] << 8) : 0, be = n >= 8 ? (unsigned)(b[0] << 8 | b[1]) : 0;
-	return le == 0x0002 || le == 0x0008 || be == 0x0008 ? CT_DICOM_FILE : CT_DICOM_NOT;
+	fclose(f);
+	*deflated = m->transfer_syntax == DEFLATED_TS;
+	return kind;
+}
+
+// "x.dcm: a File Meta element is cut short (at byte 212): not read".
+static ct_code bad_meta(const char *path, const meta_info *m)
+{
+	return ct_fail(CT_EDATA, "%s: %s (at byte %lld): not read", path, m->problem, m->at);
 }
 
 extern "C" ct_dicom_kind ct_dicom_sniff(const char *path)
@@ -384,12 +462,15 @@ extern "C" ct_code ct_dicom_open(const char *path, ct_dicom **out)
 {
 	*out = nullptr;
 	bool deflated;
-	switch (sniff(path, &deflated)) {
+	meta_info m = {"", "", nullptr, 0};
+	switch (sniff(path, &deflated, &m)) {
 	case CT_DICOM_UNREADABLE: return ct_fail_errno(CT_EDATA, "%s", path);
 	case CT_DICOM_NOT: return ct_fail(CT_EDATA, "%s: not a DICOM file", path);
 	case CT_DICOM_DICOMDIR: return ct_fail(CT_EDATA, "%s: a DICOMDIR, not an image", path);
 	case CT_DICOM_FILE: break;
 	}
+	if (m.problem)
+		return bad_meta(path, &m);
 	long long size;
 	size_t limit = read_limit(path, deflated, &size);
 	refusal r = {0, 0};
@@ -588,14 +669,25 @@ static ct_code take_frame(const char *path, const gdcm::Image &img, const std::v
 	return CT_OK;
 }
 
+// A file ct_dicom_decode may give GDCM (see sniff).
+static ct_code readable(const char *path, bool *deflated)
+{
+	meta_info m = {"", "", nullptr, 0};
+	if (sniff(path, deflated, &m) != CT_DICOM_FILE)
+		return cannot_decode(path, "not a DICOM image");
+	return m.problem ? bad_meta(path, &m) : CT_OK;
+}
+
 extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t *out)
 {
 	if (rows < 1 || cols < 1 || (size_t)rows * (size_t)cols > CT_DICOM_MAX_PIXELS)
 		return ct_fail(CT_EDATA, "%s: (0028,0010) Rows, (0028,0011) Columns: %dx%d, more than the %zu "
 		               "pixels a slice may have", path, cols, rows, (size_t)CT_DICOM_MAX_PIXELS);
 	bool deflated;
+	ct_code c = readable(path, &deflated);
+	if (c)
+		return c;
 	long long size;
-	sniff(path, &deflated);
 	// Reading is held to the file's size, decoding to the frame: at most 4 bytes a pixel, and a
 	// codec may hold the frame twice (its output and the copy into our buffer).
 	size_t limit = std::max(read_limit(path, deflated, &size), 2 * 4 * (size_t)rows * cols + ALLOC_SLACK);
@@ -612,7 +704,7 @@ extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t
 	sigjmp_buf here;
 	if (sigsetjmp(here, 1)) {
 		leave_gdcm();
-		abandon_input(file);
+		drop_input(file);
 		abandon(r);
 		abandon(buf);
 		return cannot_decode(path, "GDCM gave up on it (an internal assertion failed)");
@@ -634,7 +726,6 @@ extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t
 	}
 	size_t refused = alloc_refused;
 	leave_gdcm();
-	ct_code c;
 	if (refused)
 		c = ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: needs %zu bytes at once, more than the file (%lld bytes) "
 		            "or its %dx%d frame can", path, refused, size, cols, rows);

@@ -4,7 +4,9 @@
 # that stream open, one descriptor a file, until none was left and every later file, good ones
 # too, could not be opened. Here 200 such files come first in a folder, with the descriptors
 # held to 64: ct-sort still sorts every good file, and ct-convert converts the good series to
-# the same NRRD as from the good files alone.
+# the same NRRD as from the good files alone. Files whose File Meta group GDCM would assert on
+# (an element cut short, a sequence or an undefined length in it, nothing after it) are refused
+# before GDCM sees them, naming what and where.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/ct.sh"
 
@@ -25,4 +27,29 @@ ct-convert "$T/good" "$T/want.nrrd" 2>/dev/null
 is "$?|$(cmp "$T/want.nrrd" "$T/got.nrrd" && echo same)" "0|same" \
    "ct-convert under 64 descriptors: the good series, the same NRRD as from the good files alone"
 is "$(grep -c 'a[0-9]*\.dcm' "$T/convert.err")" 200 "each bad file set aside, named"
+
+# The File Meta group, checked before GDCM reads it.
+mkdir "$T/meta"
+f=$T/good/IM00001.dcm
+head -c 300 "$f" > "$T/meta/cut.dcm"
+head -c 132 "$f" > "$T/meta/preamble-only.dcm"
+at=$("$PYTHON" - "$f" "$T/meta/sq.dcm" "$T/meta/undefined.dcm" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+i = d.find(b"\x02\x00\x10\x00UI")                 # (0002,0010) TransferSyntaxUID
+n = struct.unpack_from("<H", d, i + 6)[0]
+open(sys.argv[2], "wb").write(d[:i + 4] + b"SQ\0\0" + struct.pack("<I", n) + d[i + 8:])
+open(sys.argv[3], "wb").write(d[:i + 4] + b"OB\0\0\xff\xff\xff\xff" + d[i + 8:])
+print(i)
+PY
+)
+ct-sort --list "$T/meta.tsv" "$T/meta" "$T/meta-out/%SOPInstanceUID.dcm" >/dev/null 2>"$T/meta.err"
+is "$(sed -n 's/^ct-sort: warning: .*meta\/\([a-z-]*\.dcm\): \(.*\); skipped$/\1: \2/p' "$T/meta.err" | sort)" \
+"cut.dcm: a File Meta element is cut short (at byte 272): not read
+preamble-only.dcm: the file ends before its data set (at byte 132): not read
+sq.dcm: a sequence in the File Meta group (at byte $at): not read
+undefined.dcm: an undefined length in the File Meta group (at byte $at): not read" \
+   "a File Meta group GDCM would assert on is refused first, naming what and the byte"
+is "$(grep -c 'Assertion' "$T/meta.err") $(cut -f3 "$T/meta.tsv" | sort -u | tr '\n' ' ')" "0 skipped-not-dicom " \
+   "GDCM never read them (no assertion of its own), each set aside"
 done_testing
