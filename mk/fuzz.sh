@@ -20,7 +20,7 @@ fi
 # documents (tests/fuzz/README.md), and the largest input it is given.
 limits() {
 	case $1 in
-	dicom|volume) echo "200 262144" ;;  # 2 x 4 B x CT_DICOM_MAX_PIXELS + the file; 2^22 voxels
+	dicom|volume|series) echo "200 262144" ;;  # 2 x 4 B x CT_DICOM_MAX_PIXELS + the file; 2^22 voxels
 	archive) echo "160 1048576" ;;      # members held to 64 MiB in the harness
 	nifti) echo "160 65536" ;;          # voxels no more than the file can hold (1032x)
 	npy) echo "64 1048576" ;;

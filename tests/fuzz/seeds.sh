@@ -7,10 +7,11 @@
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/ct.sh"
 . "$TESTS/mirror.sh"
+. "$TESTS/bqserver.sh"
 set -e
 OUT=$1
 mkdir -p "$OUT"
-for h in manifest s3list zenodo tables npy archive dicom volume journal pattern nifti msd; do mkdir -p "$OUT/$h"; done
+for h in manifest s3list zenodo tables npy archive dicom volume journal pattern nifti msd bq bqsql cq500 sinoct pin series; do mkdir -p "$OUT/$h"; done
 
 # DICOM: small series in each transfer syntax, variants, and pydicom's files.
 for c in none rle jpeg jpegls j2k deflated implicit bigendian; do
@@ -38,6 +39,16 @@ for f in "$PD"/../charset_files/chrH31.dcm "$PD"/../charset_files/chrFren.dcm "$
 	[ -f "$f" ] && cp "$f" "$OUT/dicom/charset-$(basename "$f")"
 done
 cp "$T/ct-none/IM00001.dcm" "$OUT/pattern.dcm" # what the pattern harness expands against
+cp "$OUT/volume/"* "$OUT/series/" # a study's files, as ct-series reads them
+
+# The downstream sets' tables as their look-alikes write them (CQ500's reads.csv, SinoCT's
+# labels), and the pins shipped under checksums/.
+"$PYTHON" -c 'import sys; sys.path.insert(0, sys.argv[1]); import cq500; cq500.reads(sys.argv[2], [0, 1, 2, 3, 8])' \
+	"$TESTS/fixtures" "$OUT/cq500"
+"$PYTHON" "$TESTS/fixtures/sinoct.py" "$T/sinoct" 4
+cp "$T/sinoct/labels.csv" "$OUT/sinoct/four"
+printf 'patient_id;label\r\nST0000;1,0\r\nST0003;"0,1"\r\n' > "$OUT/sinoct/both-found"
+cp "$TOP"/checksums/* "$OUT/pin/"
 
 # ct-sort's TARGET/PATTERN argument (and --keep-chars after a newline).
 printf '%s' 'out/%PatientName-%Modality%StudyID-%StudyDescription-%StudyDate/%SeriesNumber_%SeriesDescription-%InstanceNumber.dcm' > "$OUT/pattern/default"
@@ -71,6 +82,28 @@ tok=$(sed -n 's:.*<NextContinuationToken>\(.*\)</NextContinuationToken>.*:\1:p' 
 curl -sf "$MIRROR_URL/idc-open-data?list-type=2&prefix=ser/&continuation-token=$(node -e 'console.log(encodeURIComponent(process.argv[1]))' "$tok")" > "$T/p2"
 { cat "$T/p1"; printf '\0'; cat "$T/p2"; } > "$OUT/s3list/two-pages"
 mirror_stop || true
+
+# BigQuery's answers as the stand-in of tests 4020-4023 gives them (tests/bqserver.js, rows from
+# tests/fixtures/bqrows.py with its odd cells): a job still running, the pages of a complete
+# one (joined by NUL, as the harness splits them), errors; and the queries ct-bq rewrites.
+"$PYTHON" "$TESTS/fixtures/bqrows.py" make 12 "$T/rows.json"
+bq_start "$T/rows.json" --token t --page 5 --pending 1
+api=$BQ_URL/bigquery/v2/projects/p/queries
+bqcurl() { curl -s -H 'Authorization: Bearer t' "$@"; }
+bqcurl -d '{"query": "SELECT 1", "useLegacySql": false, "maxResults": 5, "requestId": "r1"}' "$api" > "$OUT/bq/pending"
+for tok in "" "p%2B%2F5%3D" "p%2B%2F10%3D"; do
+	bqcurl "$api/job_1_x-Y?location=US&maxResults=5${tok:+&pageToken=$tok}" > "$T/page"
+	cat "$T/page" >> "$OUT/bq/pages"; printf '\0' >> "$OUT/bq/pages"
+done
+bqcurl "$api/nojob?location=US" > "$OUT/bq/not-found"
+for fault in query-error billing ratelimit 503; do
+	bq_start "$T/rows.json" --token t --fault "$fault"
+	bqcurl -d '{"query": "SELECT 1", "useLegacySql": false}' "$BQ_URL/bigquery/v2/projects/p/queries" > "$OUT/bq/error-$fault"
+done
+bq_stop
+printf '{"jobComplete": true, "jobReference": {"jobId": "j"}, "errors": [{"reason": "invalidQuery", "message": "no"}]}' > "$OUT/bq/job-failed"
+printf 'SELECT * FROM `bigquery-public-data.idc_v14.dicom_all` WHERE Modality = "CT"' > "$OUT/bqsql/ct-fm"
+printf 'a:b.d.t\nidc_v20\n-- comment\nSELECT x FROM a:b.d.t, `a:b.d.t`\nJOIN a:b.e.t' > "$OUT/bqsql/other-table"
 
 # Zenodo record JSON as tests/webserver.js builds it; CSVs and NIfTI as the downstream tests do.
 "$PYTHON" - "$OUT" <<'PY'
