@@ -28,8 +28,9 @@ static ct_code find_columns(const ct_table *t, const char *path, layout *L)
 		const char *colon = strchr(h->field[i], ':');
 		if ((int)i == L->name || (int)i == L->category)
 			continue;
-		size_t digits = strspn(h->field[i] + 1, "0123456789");
-		if (h->field[i][0] != 'R' || !digits || h->field[i] + 1 + digits != colon || !colon[1])
+		/* Looked past 'R' only when there is one: an empty name has no byte after its end. */
+		size_t digits = h->field[i][0] == 'R' ? strspn(h->field[i] + 1, "0123456789") : 0;
+		if (!digits || h->field[i] + 1 + digits != colon || !colon[1])
 			return ct_fail(CT_EDATA, "%s: column '%s' is not R<k>:<finding>", path, h->field[i]);
 		int k = 0;
 		while (k < L->n && strcmp(L->f[k].name, colon + 1))
@@ -67,9 +68,12 @@ static ct_code marked(const char *v, const char *path, long line, int *yes)
 /* "CQ500-CT-<N>" → "CQ500CT<N> CQ500CT<N>". */
 static ct_code patient_dir(const char *name, const char *path, long line, char *dir, size_t cap)
 {
-	const char *num = name + strlen("CQ500-CT-");
+	static const char prefix[] = "CQ500-CT-";
+	if (strncmp(name, prefix, strlen(prefix))) /* first: a shorter name ends before the digits */
+		return ct_fail(CT_EDATA, "%s:%ld: name '%s' is not CQ500-CT-<N>", path, line, name);
+	const char *num = name + strlen(prefix);
 	size_t digits = strspn(num, "0123456789");
-	if (strncmp(name, "CQ500-CT-", strlen("CQ500-CT-")) || !digits || num[digits])
+	if (!digits || num[digits])
 		return ct_fail(CT_EDATA, "%s:%ld: name '%s' is not CQ500-CT-<N>", path, line, name);
 	snprintf(dir, cap, "CQ500CT%s CQ500CT%s", num, num);
 	return CT_OK;

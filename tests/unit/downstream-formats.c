@@ -1,7 +1,8 @@
 /* Unit tests of the downstream parsers: lib/csv (BOM, CRLF, quotes, guessed delimiter, ragged
  * rows), lib/npy (headers, dtypes, sign extension, truncation), lib/pin (placeholders, checks, records),
- * lib/datalist (split names), lib/unpack (macOS metadata names). */
+ * lib/cq500 (reads.csv), lib/datalist (split names), lib/unpack (macOS metadata names). */
 #include "table.h"
+#include "cq500.h"
 #include "datalist.h"
 #include "fs.h"
 #include "npy.h"
@@ -112,9 +113,43 @@ static void pin_tests(void)
 	unlink(path);
 }
 
+/* CQ500's reads.csv: labels from the readers' columns; a header cell that is no R<k>:<finding>
+ * (an empty one too) and a name that is no CQ500-CT-<N> (a short one too) are refused: both
+ * checks read past the end of a short value (found by make fuzz). */
+static void cq500_tests(void)
+{
+	const char good[] = "name,Category,R1:ICH,R2:ICH,R3:ICH,R1:SDH,R2:SDH,R3:SDH\n"
+	                    "CQ500-CT-1,B1,1,1,0,0,1,\nCQ500-CT-2,B1,0,0,0,0,0,0\n";
+	ct_table t;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	CHECK(ct_table_parse(good, sizeof good - 1, ',', "reads.csv", &t) == CT_OK && ct_cq500_labels(&t, "reads.csv", f) == CT_OK,
+	      "cq500: reads.csv read");
+	fclose(f);
+	CHECK(out && !strcmp(out, "name\tdir\tlabel\tICH\tSDH\nCQ500-CT-1\tCQ500CT1 CQ500CT1\t1\t1\t0\n"
+	                          "CQ500-CT-2\tCQ500CT2 CQ500CT2\t0\t0\t0\n"),
+	      "cq500: any finding is the label, two of three readers a finding");
+	free(out);
+	ct_table_free(&t);
+	const char empty[] = "name,Category,R1:ICH,\nCQ500-CT-1,B1,1,\n";
+	f = fopen("/dev/null", "w");
+	CHECK(ct_table_parse(empty, sizeof empty - 1, ',', "reads.csv", &t) == CT_OK &&
+	      ct_cq500_labels(&t, "reads.csv", f) == CT_EDATA && strstr(ct_errmsg(), "column '' is not R<k>:<finding>"),
+	      "cq500: an empty column name is refused, named");
+	ct_table_free(&t);
+	const char short_name[] = "name,Category,R1:ICH\nCQ5,B1,1\n";
+	CHECK(ct_table_parse(short_name, sizeof short_name - 1, ',', "reads.csv", &t) == CT_OK &&
+	      ct_cq500_labels(&t, "reads.csv", f) == CT_EDATA && strstr(ct_errmsg(), "reads.csv:2: name 'CQ5' is not CQ500-CT-<N>"),
+	      "cq500: a name shorter than CQ500-CT- is refused, naming the line (its digits were looked for past its end)");
+	fclose(f);
+	ct_table_free(&t);
+}
+
 int main(void)
 {
 	csv_tests();
+	cq500_tests();
 	npy_tests();
 	pin_tests();
 	CHECK(!strcmp(ct_datalist_section("train"), "training") && !strcmp(ct_datalist_section("VAL"), "validation") &&
