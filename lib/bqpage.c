@@ -113,6 +113,8 @@ static bool needs_quotes(const char *s, size_t n)
 {
 	if (n == 0)
 		return false;
+	if (n >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3))
+		return true; /* first in the file it would be read as a byte-order mark and dropped */
 	if (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')
 		return true;
 	for (size_t i = 0; i < n; i++)

@@ -9,7 +9,8 @@
  *
  * CSV (RFC 4180, cells quoted by libcsv's writer): the header is the schema's field names, each
  * row one line, LF line ends, no BOM. A cell is quoted when it holds a comma, a quote, CR or LF,
- * or starts or ends with a space or tab (libcsv's reader trims those around unquoted cells);
+ * starts or ends with a space or tab (libcsv's reader trims those around unquoted cells), or
+ * starts with U+FEFF (first in the file, a reader would drop it as a byte-order mark);
  * null is an empty cell. The bytes written go through a SHA-256, so the caller can record the
  * digest of the file without reading it again.
  *

@@ -78,6 +78,9 @@ int main(void)
 	CHECK(csv_is("{" SCHEMA ",\"rows\":[{\"f\":[{\"v\":12},{\"v\":true}]}]}", "a,b c\n12,true\n"),
 	      "a bare JSON number or boolean is written as its text");
 	CHECK(csv_is("{" SCHEMA ",\"totalRows\":\"0\"}", "a,b c\n"), "no rows: the header alone");
+	CHECK(csv_is("{\"jobComplete\":true,\"schema\":{\"fields\":[{\"name\":\"\\ufeffa\"}]},\"rows\":[{\"f\":[{\"v\":\"\\ufeffb\"}]}]}",
+	             "\"\xEF\xBB\xBF" "a\"\n\"\xEF\xBB\xBF" "b\"\n"),
+	      "a cell starting with U+FEFF is quoted (first in the file it would be read as a BOM; found by make fuzz)");
 	CHECK(refused_with("{" SCHEMA ",\"rows\":[{\"f\":[{\"v\":\"1\"}]}]}", "row 1 has 1 cells, the schema 2 columns"),
 	      "a row short of a cell is refused, naming the row");
 	CHECK(refused_with("{" SCHEMA ",\"rows\":[{\"f\":[{\"v\":\"1\"},{\"v\":[{\"v\":\"2\"}]}]}]}",
