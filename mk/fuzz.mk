@@ -9,7 +9,7 @@
 
 FUZZ_CC      ?= clang-14
 FUZZ_CXX     ?= clang++-14
-FUZZ_SECONDS ?= 15
+FUZZ_SECONDS ?= 10
 FUZZ_DIR     := $(BUILD)/fuzz
 FUZZ_SRC     := $(TOP)/tests/fuzz
 FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
