@@ -327,23 +327,24 @@ typedef struct {
 	long long at;                            // the offset of the element at fault
 } meta_info;
 
-static bool is_vr(const unsigned char *v)
+// The two bytes at v are one of the VRs in vrs (their names, run together).
+static bool vr_in(const unsigned char *v, const char *vrs)
 {
-	static const char vrs[] = "AEASATCSDADSDTFDFLISLOLTOBODOFOLOVOWPNSHSLSQSSSTSVTMUCUIULUNURUSUTUV";
 	for (const char *p = vrs; *p; p += 2)
 		if (v[0] == (unsigned char)p[0] && v[1] == (unsigned char)p[1])
 			return true;
 	return false;
 }
 
+static bool is_vr(const unsigned char *v)
+{
+	return vr_in(v, "AEASATCSDADSDTFDFLISLOLTOBODOFOLOVOWPNSHSLSQSSSTSVTMUCUIULUNURUSUTUV");
+}
+
 // A VR whose length has 32 bits (GDCM's VR::VL32), after two reserved bytes.
 static bool long_vr(const unsigned char *v)
 {
-	static const char vrs[] = "OBODOFOLOVOWSQSVUCUNURUTUV";
-	for (const char *p = vrs; *p; p += 2)
-		if (v[0] == (unsigned char)p[0] && v[1] == (unsigned char)p[1])
-			return true;
-	return false;
+	return vr_in(v, "OBODOFOLOVOWSQSVUCUNURUTUV");
 }
 
 static unsigned le16(const unsigned char *b) { return (unsigned)(b[0] | b[1] << 8); }

@@ -63,11 +63,7 @@ static void check_csv(const char *buf, size_t len, const char *hex, expected *e)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
-	if (!text)
-		return 0;
-	memcpy(text, data, size);
-	text[size] = 0;
+	char *text = fuzz_text(data, size);
 	ct_bq_page page[PAGES];
 	size_t npages = 0, total = 0;
 	char *buf = NULL, line[1200], reason[64];

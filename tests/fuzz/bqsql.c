@@ -28,11 +28,7 @@ static int same_but_renamed(const char *query, const char *out, const char *tabl
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
-	if (!text)
-		return 0;
-	memcpy(text, data, size);
-	text[size] = 0;
+	char *text = fuzz_text(data, size);
 	const char *table = "bigquery-public-data.idc_v14.dicom_all", *dataset = "idc_v20", *query = text;
 	char *nl1 = strchr(text, '\n'), *nl2 = nl1 ? strchr(nl1 + 1, '\n') : NULL;
 	if (nl2) {

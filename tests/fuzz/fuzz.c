@@ -52,3 +52,33 @@ void fuzz_clear(const char *rel)
 	ct_remove_tree(path);
 	free(path);
 }
+
+char *fuzz_text(const uint8_t *data, size_t size)
+{
+	char *text = malloc(size + 1);
+	if (!text)
+		abort();
+	memcpy(text, data, size);
+	text[size] = 0;
+	return text;
+}
+
+char *fuzz_files(const char *rel, const uint8_t *data, size_t size, int max)
+{
+	static const char sep[8] = "\0CTFILE\0";
+	fuzz_clear(rel);
+	const uint8_t *p = data, *end = data + size;
+	for (int i = 0; i < max && p <= end; i++) {
+		const uint8_t *next = i < max - 1 ? memmem(p, (size_t)(end - p), sep, sizeof sep) : NULL;
+		size_t len = next ? (size_t)(next - p) : (size_t)(end - p);
+		char *name = ct_pathf("%s/IM%d.dcm", rel, i);
+		if (!name)
+			abort();
+		free(fuzz_file(name, p, len));
+		free(name);
+		if (!next)
+			break;
+		p = next + sizeof sep;
+	}
+	return ct_path_join(fuzz_dir(), rel);
+}

@@ -19,5 +19,11 @@ const char *fuzz_dir(void);
 char *fuzz_file(const char *rel, const uint8_t *data, size_t size);
 /* Empty fuzz_dir()/rel (a directory), or remove it. */
 void fuzz_clear(const char *rel);
+/* data as a NUL-terminated string (malloc'd; it ends at data's first NUL, if any). */
+char *fuzz_text(const uint8_t *data, size_t size);
+/* The input as up to max files in the emptied folder fuzz_dir()/rel, named IM0.dcm, IM1.dcm,
+ * ..., split at the 8-byte separator "\0CTFILE\0" (how the seeds join a series); returns the
+ * folder's path (malloc'd). */
+char *fuzz_files(const char *rel, const uint8_t *data, size_t size, int max);
 
 #endif

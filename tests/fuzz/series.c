@@ -6,27 +6,11 @@
 #include "fs.h"
 #include "series.h"
 
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-
-static const char sep[8] = "\0CTFILE\0";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz_clear("study");
-	const uint8_t *p = data, *end = data + size;
-	for (int i = 0; i < 4 && p <= end; i++) {
-		const uint8_t *next = i < 3 ? memmem(p, (size_t)(end - p), sep, sizeof sep) : NULL;
-		size_t len = next ? (size_t)(next - p) : (size_t)(end - p);
-		char name[32];
-		snprintf(name, sizeof name, "study/IM%d.dcm", i);
-		free(fuzz_file(name, p, len));
-		if (!next)
-			break;
-		p = next + sizeof sep;
-	}
-	char *dir = ct_path_join(fuzz_dir(), "study");
+	char *dir = fuzz_files("study", data, size, 4);
 	char *dirs[] = {dir};
 	ct_series_list l;
 	if (ct_series_scan(dirs, 1, 1, &l) == CT_OK) {

@@ -8,27 +8,11 @@
 #include "fs.h"
 #include "volume.h"
 
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-
-static const char sep[8] = "\0CTFILE\0";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz_clear("series");
-	const uint8_t *p = data, *end = data + size;
-	for (int i = 0; i < 4 && p <= end; i++) {
-		const uint8_t *next = i < 3 ? memmem(p, (size_t)(end - p), sep, sizeof sep) : NULL;
-		size_t len = next ? (size_t)(next - p) : (size_t)(end - p);
-		char name[32];
-		snprintf(name, sizeof name, "series/IM%d.dcm", i);
-		free(fuzz_file(name, p, len));
-		if (!next)
-			break;
-		p = next + sizeof sep;
-	}
-	char *dir = ct_path_join(fuzz_dir(), "series");
+	char *dir = fuzz_files("series", data, size, 4);
 	ct_volume_opts o = {.threads = 1, .max_voxels = (size_t)1 << 22,
 	                    .resample = size % 2 ? CT_RESAMPLE_LINEAR : CT_RESAMPLE_NEAREST};
 	ct_volume v;
