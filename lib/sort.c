@@ -5,6 +5,7 @@
 #include "log.h"
 #include "par.h"
 #include "pattern.h"
+#include "tsv.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -320,14 +321,6 @@ static void count(ct_sort_stats *st, const char *action)
 	st->files++;
 }
 
-/* Tabs and newlines in a path would break the TSV: spaces instead. */
-static void put_field(FILE *f, const char *s, char end)
-{
-	for (; s && *s; s++)
-		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
-	fputc(end, f);
-}
-
 static ct_code write_list(const char *path, const job *j)
 {
 	ct_atomic a;
@@ -335,11 +328,8 @@ static ct_code write_list(const char *path, const job *j)
 	if (c)
 		return c;
 	FILE *f = ct_atomic_stream(&a);
-	for (size_t i = 0; f && i < j->n; i++) {
-		put_field(f, j->it[i].src, '\t');
-		put_field(f, j->it[i].dst, '\t');
-		put_field(f, j->it[i].action, '\n');
-	}
+	for (size_t i = 0; f && i < j->n; i++) /* tabs and newlines in a path become spaces */
+		ct_tsv_put_row(f, (const char *[]){j->it[i].src, j->it[i].dst, j->it[i].action}, 3);
 	if (!f || ferror(f)) {
 		ct_atomic_abort(&a);
 		return ct_fail(CT_EIO, "%s: write failed", path);

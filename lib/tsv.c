@@ -103,6 +103,16 @@ const char *ct_tsv_get(const ct_tsv *t, size_t row, int col)
 
 void ct_tsv_put(FILE *f, const char *s)
 {
-	for (; *s; s++)
+	for (; s && *s; s++)
 		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+}
+
+void ct_tsv_put_row(FILE *f, const char *const *cells, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc('\t', f);
+		ct_tsv_put(f, cells[i]);
+	}
+	fputc('\n', f);
 }

@@ -25,7 +25,10 @@ void ct_tsv_free(ct_tsv *t);
 int ct_tsv_col(const ct_tsv *t, const char *name);
 /* Cell (row, col); "" when col < 0. */
 const char *ct_tsv_get(const ct_tsv *t, size_t row, int col);
-/* Write s as one cell: tabs, CR and LF become spaces. */
+/* Write s as one cell: tabs, CR and LF become spaces (the one place that cleans a cell; NULL
+ * writes nothing). */
 void ct_tsv_put(FILE *f, const char *s);
+/* A whole row: n cells (ct_tsv_put), tab-separated, then LF. */
+void ct_tsv_put_row(FILE *f, const char *const *cells, size_t n);
 
 #endif
