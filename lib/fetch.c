@@ -611,7 +611,7 @@ static ct_code record_if_complete(fetch *f, size_t failed)
 		return ct_fail(CT_ENOMEM, "%s: out of memory", f->dir);
 	for (size_t i = 0; i < f->n; i++)
 		v[i] = f->objs[i].v;
-	ct_code c = ct_record_write(f->dir, f->source, v, f->n);
+	ct_code c = ct_verified_write(f->dir, f->source, v, f->n);
 	free(v);
 	return c;
 }
@@ -642,7 +642,7 @@ static ct_code fetch_prefix(fetch *f, const ct_fetch_opts *opts, const char *buc
 	for (size_t i = 0; !c && i < f->n; i++)
 		todo += f->objs[i].refused || !f->objs[i].verified || f->objs[i].pending;
 	if (!c && todo)
-		c = ct_record_remove(f->dir);
+		c = ct_verified_remove(f->dir);
 	if (!c)
 		c = ct_par_queue_start(commit_batch, f, &f->committer);
 	if (!c) {

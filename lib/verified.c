@@ -182,7 +182,7 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const ct_vfile *)a)->name, ((const ct_vfile *)b)->name);
 }
 
-ct_code ct_record_write(const char *dir, const char *source, ct_vfile *files, size_t n)
+ct_code ct_verified_write(const char *dir, const char *source, ct_vfile *files, size_t n)
 {
 	qsort(files, n, sizeof *files, by_name);
 	char head[2048];
@@ -204,7 +204,7 @@ ct_code ct_record_write(const char *dir, const char *source, ct_vfile *files, si
 	return c;
 }
 
-ct_code ct_record_remove(const char *dir)
+ct_code ct_verified_remove(const char *dir)
 {
 	char *path = ct_path_join(dir, CT_RECORD_NAME);
 	if (!path)

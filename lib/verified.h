@@ -45,9 +45,9 @@ ct_code ct_journal_append(ct_journal *j, const ct_vfile *files, size_t n);
 void ct_journal_close(ct_journal *j);
 
 /* Write DIR/.verified for these files (sorted here), unless it already says exactly that. */
-ct_code ct_record_write(const char *dir, const char *source, ct_vfile *files, size_t n);
+ct_code ct_verified_write(const char *dir, const char *source, ct_vfile *files, size_t n);
 /* Remove DIR/.verified (absent is fine): done before any work, so it never stands over an
  * incomplete directory. */
-ct_code ct_record_remove(const char *dir);
+ct_code ct_verified_remove(const char *dir);
 
 #endif

@@ -122,7 +122,7 @@ static void record(void)
 		{.name = "b.dcm", .size = 7, .md5 = "11111111111111111111111111111111", .how = "size", .etag = ""},
 		{.name = "B.dcm", .size = 3, .md5 = "900150983cd24fb0d6963f7d28e17f72", .how = "etag", .etag = ""},
 	};
-	c = ct_record_write(dir, "s3://bkt/ser/", files, 2);
+	c = ct_verified_write(dir, "s3://bkt/ser/", files, 2);
 	CHECK(c == CT_OK, "record written");
 	CHECK(file_has(rpath, "# ct-fetch s3://bkt/ser/\n"
 	                      "B.dcm\t3\t900150983cd24fb0d6963f7d28e17f72\tetag\n"
@@ -130,13 +130,13 @@ static void record(void)
 	      "the record: header, then NAME SIZE MD5 HOW sorted bytewise");
 	struct stat st0, st1;
 	stat(rpath, &st0);
-	ct_record_write(dir, "s3://bkt/ser/", files, 2);
+	ct_verified_write(dir, "s3://bkt/ser/", files, 2);
 	stat(rpath, &st1);
 	/* An atomic write makes a new inode: the same inode means the file was left alone. */
 	CHECK(st0.st_ino == st1.st_ino, "an unchanged record is not rewritten");
-	ct_code c1 = ct_record_remove(dir);
+	ct_code c1 = ct_verified_remove(dir);
 	int gone = access(rpath, F_OK) != 0;
-	ct_code c2 = ct_record_remove(dir);
+	ct_code c2 = ct_verified_remove(dir);
 	CHECK(c1 == CT_OK && gone && c2 == CT_OK, "the record is removed (and removing it twice is fine)");
 	free(jpath);
 	free(rpath);
