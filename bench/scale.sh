@@ -50,7 +50,8 @@ for u in uuids:
     open(d + "/.verified", "w").write("# ct-fetch\n")
     open(d + "/.scandir", "w").write("%s/scans/unknown-collection/P/S/%s\n" % (p, u))
 for u in uuids:
-    open("%s/records/%s.tsv" % (p, u), "w").write("SeriesInstanceUID\nx\n")
+    open("%s/records/%s.tsv" % (p, u), "w").write(
+        "SeriesInstanceUID\tpath\nx\t%s/scans/unknown-collection/P/S/%s/scan.nrrd\n" % (p, u))
 open(p + "/scan_list.pkl", "w").close()
 PY
 measure "make pretrain-data (no-op, every scan done)" "${mk[@]}" pretrain-data

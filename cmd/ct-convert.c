@@ -4,6 +4,9 @@
 #include "gz.h"
 #include "log.h"
 #include "nrrd.h"
+#include "meta.h"
+#include "record.h"
+#include "slices.h"
 #include "volume.h"
 
 #include <getopt.h>
@@ -29,9 +32,10 @@ static const char usage[] =
 "warning naming it; a series beyond a limit fails naming the tag or the limit.\n"
 "\n"
 "options:\n"
-"  --meta FILE         also write a one-row TSV record: CT-FM's header columns, then rows,\n"
-"                      columns, slices, spacing, origin, direction, hu_min, hu_max,\n"
-"                      transfer_syntax, irregular_spacing, tilt_deg and CT-FM's quality flags\n"
+"  --meta FILE         also write a one-row TSV record (lib/meta.h): CT-FM's header\n"
+"                      columns, then path (OUT.nrrd, absolute), rows, columns, slices,\n"
+"                      spacing, origin, direction, hu_min, hu_max, transfer_syntax,\n"
+"                      irregular_spacing, tilt_deg and CT-FM's quality flags\n"
 "  --series UID        convert this SeriesInstanceUID instead of the largest series\n"
 "  --type auto|short|float   voxel type (auto: short when every HU is an integer in range)\n"
 "  --resample nearest|linear how planes of an uneven series are filled (default nearest,\n"
@@ -43,6 +47,7 @@ static const char usage[] =
 "Exit status: 0 done, 1 the input is not a convertible series (nothing is written), 2 usage.\n";
 
 typedef struct {
+	ct_slices_opts series;
 	ct_volume_opts vol;
 	const char *meta;
 	int level;
@@ -59,7 +64,7 @@ static void parse(int argc, char **argv, options *o, const char **dir, const cha
 	while ((c = ct_getopt(argc, argv, "", longs)) != -1) {
 		switch (c) {
 		case 'm': o->meta = optarg; break;
-		case 's': o->vol.series_uid = optarg; break;
+		case 's': o->series.series_uid = optarg; break;
 		case 't':
 			if (!strcmp(optarg, "auto")) o->vol.type = CT_TYPE_AUTO;
 			else if (!strcmp(optarg, "short")) o->vol.type = CT_TYPE_SHORT;
@@ -72,7 +77,7 @@ static void parse(int argc, char **argv, options *o, const char **dir, const cha
 			else ct_usage_error("--resample must be nearest or linear, not '%s'", optarg);
 			break;
 		case 'l': o->level = (int)ct_cli_long("--level", optarg, 1, 12); break;
-		case 'j': o->vol.threads = (int)ct_cli_long("--threads", optarg, 1, 64); break;
+		case 'j': o->vol.threads = o->series.threads = (int)ct_cli_long("--threads", optarg, 1, 64); break;
 		}
 	}
 	if (argc - optind != 2)
@@ -112,23 +117,30 @@ static void sink_cancel(void *ctx)
 	s->out = NULL;
 }
 
+/* The --meta record (lib/meta.h), its path the NRRD's, made absolute. */
+static ct_code write_record(const char *meta, const ct_slices *s, const ct_volume *v, const char *out)
+{
+	ct_record r = {0};
+	char *path = ct_path_absolute(out);
+	ct_code c = path ? ct_meta_of_scan(&r, s, v, path) : ct_fail_errno(CT_EIO, "%s", out);
+	if (!c)
+		c = ct_record_write(meta, &r);
+	ct_record_free(&r);
+	free(path);
+	return c;
+}
+
 /* The record, then the volume under its name: when the volume cannot be committed the record
  * goes too, so a failed run leaves neither. */
-static ct_code finish(const options *o, nrrd_sink *s, const ct_volume *v)
+static ct_code finish(const options *o, nrrd_sink *ns, const ct_slices *s, const ct_volume *v)
 {
-	char *tsv = NULL;
-	ct_code c = CT_OK;
-	if (o->meta) {
-		tsv = ct_volume_meta_tsv(v);
-		c = tsv ? ct_write_file_atomic(o->meta, tsv, strlen(tsv)) : ct_fail(CT_ENOMEM, "out of memory");
-		free(tsv);
-	}
+	ct_code c = o->meta ? write_record(o->meta, s, v, ns->path) : CT_OK;
 	if (c) {
-		sink_cancel(s);
+		sink_cancel(ns);
 		return c;
 	}
-	c = ct_nrrd_commit(s->out);
-	s->out = NULL;
+	c = ct_nrrd_commit(ns->out);
+	ns->out = NULL;
 	if (c && o->meta)
 		unlink(o->meta);
 	return c;
@@ -148,12 +160,16 @@ int main(int argc, char **argv)
 	nrrd_sink ns = {.path = out, .level = o.level};
 	ct_volume_sink sink = {sink_begin, sink_piece, sink_cancel, &ns};
 	o.vol.sink = &sink;
-	ct_volume v;
-	ct_code c = ct_volume_load(dir, &o.vol, &v);
+	ct_slices s;
+	ct_volume v = {0};
+	ct_code c = ct_slices_read(dir, &o.series, &s);
 	if (!c)
-		c = finish(&o, &ns, &v);
+		c = ct_volume_load(&s, &o.vol, &v);
+	if (!c)
+		c = finish(&o, &ns, &s, &v);
 	else
 		sink_cancel(&ns);
 	ct_volume_free(&v);
+	ct_slices_free(&s);
 	ct_exit(c);
 }

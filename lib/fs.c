@@ -225,6 +225,15 @@ char *ct_path_join(const char *dir, const char *name)
 	return p;
 }
 
+char *ct_path_absolute(const char *path)
+{
+	if (path[0] == '/')
+		return strdup(path);
+	char *cwd = getcwd(NULL, 0), *p = cwd ? ct_path_join(cwd, path) : NULL;
+	free(cwd);
+	return p;
+}
+
 char *ct_pathf(const char *fmt, ...)
 {
 	va_list ap;

@@ -46,6 +46,9 @@ bool ct_path_is_safe(const char *rel);
 
 /* dir + "/" + name, malloc'd (NULL when out of memory). */
 char *ct_path_join(const char *dir, const char *name);
+/* path made absolute against the working directory, not resolved (links and ".." stay as
+ * given), malloc'd; NULL (errno set) when out of memory or the working directory is unknown. */
+char *ct_path_absolute(const char *path);
 /* A path built printf-style, malloc'd (NULL when out of memory). */
 char *ct_pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -1,12 +1,10 @@
 /* volume.c: see volume.h. */
 #include "volume.h"
 #include "dicom.h"
-#include "fs.h"
 #include "grid.h"
 #include "log.h"
 #include "par.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdatomic.h>
@@ -14,253 +12,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#define UID_LEN 68
 #define MAX_PLANES 20000
 
-/* What one file's header says, read once on a worker thread. */
+/* A slice and its position along the normal (in single precision, as plastimatch has it). */
 typedef struct {
-	char *path;
-	int dicom, image, localizer;
-	char series[UID_LEN], ts[UID_LEN];
-	int rows, cols, frames, bits, bits_stored, pixel_rep, samples;
-	long long pixel_bytes, pixel_offset; /* see ct_dicom_pixel_bytes(), _offset() */
-	int has_ipp, has_iop, has_ps, has_thickness;
-	double ipp[3], iop[6], ps[2], slope, intercept, thickness, gantry_tilt;
-	float pos;             /* position along the normal of the chosen series */
-} file_info;
-
-typedef struct {
-	file_info *f;
-	size_t n;
-} folder;
-
-/* ---- reading the folder ---------------------------------------------------------------- */
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The regular files at the top of dir (symlinks followed), sorted by name. */
-static ct_code list_files(const char *dir, folder *fo)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return ct_fail_errno(CT_EDATA, "%s", dir);
-	size_t cap = 256, n = 0;
-	char **names = malloc(cap * sizeof *names);
-	struct dirent *e;
-	while (names && (e = readdir(d))) {
-		char *p = ct_path_join(dir, e->d_name);
-		struct stat st;
-		if (p && (stat(p, &st) != 0 || !S_ISREG(st.st_mode))) {
-			free(p);
-			continue;
-		}
-		if (n == cap) {
-			char **nn = realloc(names, (cap *= 2) * sizeof *names);
-			if (!nn) {
-				free(p);
-				p = NULL;
-			} else {
-				names = nn;
-			}
-		}
-		if (!p) {
-			for (size_t i = 0; i < n; i++)
-				free(names[i]);
-			free(names);
-			names = NULL;
-			break;
-		}
-		names[n++] = p;
-	}
-	closedir(d);
-	if (!names)
-		return ct_fail(CT_ENOMEM, "%s: out of memory listing files", dir);
-	qsort(names, n, sizeof *names, by_name);
-	fo->n = n;
-	fo->f = calloc(n ? n : 1, sizeof *fo->f);
-	if (!fo->f) {
-		free(names);
-		return ct_fail(CT_ENOMEM, "%s: out of memory", dir);
-	}
-	for (size_t i = 0; i < n; i++)
-		fo->f[i].path = names[i];
-	free(names);
-	return CT_OK;
-}
-
-static int has_word(const char *list, const char *word)
-{
-	size_t w = strlen(word);
-	for (const char *p = list; (p = strstr(p, word)); p += w)
-		if ((p == list || p[-1] == '\\') && (p[w] == 0 || p[w] == '\\'))
-			return 1;
-	return 0;
-}
-
-static ct_code read_info(void *ctx, size_t i)
-{
-	file_info *f = &((folder *)ctx)->f[i];
-	ct_dicom *d;
-	if (ct_dicom_open(f->path, &d) != CT_OK) {
-		if (ct_dicom_sniff(f->path) == CT_DICOM_FILE)
-			ct_warn("%s; set aside", ct_errmsg()); /* it looked like DICOM: say why it is not read */
-		return CT_OK; /* not DICOM: counted, not an error */
-	}
-	char type[256];
-	double v[2];
-	f->dicom = 1;
-	ct_dicom_text(d, CT_TAG(0x0020, 0x000e), f->series, sizeof f->series);
-	ct_dicom_text(d, CT_TAG(0x0002, 0x0010), f->ts, sizeof f->ts);
-	ct_dicom_text(d, CT_TAG(0x0008, 0x0008), type, sizeof type);
-	f->localizer = has_word(type, "LOCALIZER");
-	f->image = (f->rows = ct_dicom_int(d, CT_TAG(0x0028, 0x0010), 0)) > 0 &&
-	           (f->cols = ct_dicom_int(d, CT_TAG(0x0028, 0x0011), 0)) > 0;
-	f->bits = ct_dicom_int(d, CT_TAG(0x0028, 0x0100), 16);
-	f->pixel_bytes = ct_dicom_pixel_bytes(d);
-	f->pixel_offset = ct_dicom_pixel_offset(d);
-	f->bits_stored = ct_dicom_int(d, CT_TAG(0x0028, 0x0101), f->bits);
-	f->pixel_rep = ct_dicom_int(d, CT_TAG(0x0028, 0x0103), 0);
-	f->samples = ct_dicom_int(d, CT_TAG(0x0028, 0x0002), 1);
-	f->frames = ct_dicom_int(d, CT_TAG(0x0028, 0x0008), 1);
-	f->has_ipp = ct_dicom_numbers(d, CT_TAG(0x0020, 0x0032), f->ipp, 3) == 3;
-	f->has_iop = ct_dicom_numbers(d, CT_TAG(0x0020, 0x0037), f->iop, 6) == 6;
-	f->has_ps = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0030), f->ps, 2) == 2;
-	f->has_thickness = ct_dicom_numbers(d, CT_TAG(0x0018, 0x0050), &f->thickness, 1) == 1;
-	if (ct_dicom_numbers(d, CT_TAG(0x0018, 0x1120), &f->gantry_tilt, 1) != 1)
-		f->gantry_tilt = 0;
-	f->slope = ct_dicom_numbers(d, CT_TAG(0x0028, 0x1053), v, 1) == 1 && v[0] != 0 ? v[0] : 1;
-	f->intercept = ct_dicom_numbers(d, CT_TAG(0x0028, 0x1052), v, 1) == 1 ? v[0] : 0;
-	ct_dicom_close(d);
-	return CT_OK;
-}
-
-static void folder_free(folder *fo)
-{
-	for (size_t i = 0; i < fo->n; i++)
-		free(fo->f[i].path);
-	free(fo->f);
-}
-
-/* ---- choosing and checking the series --------------------------------------------------- */
-
-static int is_slice(const file_info *f)
-{
-	return f->dicom && f->image && !f->localizer;
-}
-
-/* The chosen series' UID into uid; counts of what is set aside into m. */
-static ct_code choose_series(const char *dir, const folder *fo, const char *want, char *uid,
-                             ct_volume_meta *m)
-{
-	size_t best = 0, slices = 0, scouts = 0;
-	uid[0] = 0;
-	for (size_t i = 0; i < fo->n; i++) {
-		const file_info *f = &fo->f[i];
-		m->non_dicom += !f->dicom;
-		m->non_image += f->dicom && !f->image;
-		scouts += f->dicom && f->image && f->localizer;
-		if (!is_slice(f))
-			continue;
-		slices++;
-		size_t count = 0;
-		for (size_t j = 0; j < fo->n; j++)
-			count += is_slice(&fo->f[j]) && strcmp(fo->f[j].series, f->series) == 0;
-		int better = want ? strcmp(f->series, want) == 0
-		                  : count > best || (count == best && strcmp(f->series, uid) < 0);
-		if (better) {
-			best = count;
-			snprintf(uid, UID_LEN, "%s", f->series);
-		}
-	}
-	if (!slices)
-		return ct_fail(CT_EDATA, "%s: no CT image slices (%zu files: %zu not DICOM, %zu not "
-		               "images, %zu localizers)", dir, fo->n, m->non_dicom, m->non_image, scouts);
-	if (!best)
-		return ct_fail(CT_EDATA, "%s: no image series with SeriesInstanceUID %s", dir, want);
-	for (size_t i = 0; i < fo->n; i++) {
-		const file_info *f = &fo->f[i];
-		int mine = f->dicom && strcmp(f->series, uid) == 0;
-		m->localizers += mine && f->localizer;
-		if (!is_slice(f) || mine)
-			continue;
-		size_t first = 1;
-		for (size_t j = 0; j < i && first; j++)
-			first = !(is_slice(&fo->f[j]) && strcmp(fo->f[j].series, f->series) == 0);
-		if (first) {
-			m->other_series++;
-			ct_info("%s: series %s set aside (not the one with most slices)", dir, f->series);
-		}
-	}
-	return CT_OK;
-}
-
-static int differs(const double *a, const double *b, int n, double tol)
-{
-	for (int i = 0; i < n; i++)
-		if (fabs(a[i] - b[i]) > tol)
-			return 1;
-	return 0;
-}
-
-static int native(const char *ts)
-{
-	return !strcmp(ts, "1.2.840.10008.1.2") || !strcmp(ts, "1.2.840.10008.1.2.1") ||
-	       !strcmp(ts, "1.2.840.10008.1.2.2");
-}
-
-/* A missing or cut-off PixelData shows in the header read already (GDCM would read a cut-off
- * one with a zero-filled tail). */
-static ct_code check_pixels(const file_info *f)
-{
-	long long need = (long long)f->rows * f->cols * (f->bits / 8);
-	if (f->pixel_bytes == 0)
-		return ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: missing", f->path);
-	if (f->pixel_bytes > 0 && native(f->ts) && f->pixel_bytes < need)
-		return ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: %lld bytes where %dx%d pixels "
-		               "need %lld (file truncated)", f->path, f->pixel_bytes, f->cols, f->rows, need);
-	return CT_OK;
-}
-
-/* Every slice must be a single frame with position, orientation and spacing, and agree with
- * the first on size, orientation and spacing. */
-static ct_code check_slices(file_info **s, size_t n)
-{
-	const file_info *a = s[0];
-	for (size_t i = 0; i < n; i++) {
-		const file_info *f = s[i];
-		if (!f->has_iop)
-			return ct_fail(CT_EDATA, "%s: (0020,0037) ImageOrientationPatient: missing", f->path);
-		if (!f->has_ipp)
-			return ct_fail(CT_EDATA, "%s: (0020,0032) ImagePositionPatient: missing", f->path);
-		if (!f->has_ps)
-			return ct_fail(CT_EDATA, "%s: (0028,0030) PixelSpacing: missing", f->path);
-		if (f->frames > 1)
-			return ct_fail(CT_EDATA, "%s: (0028,0008) NumberOfFrames: %d (multi-frame images "
-			               "are not supported)", f->path, f->frames);
-		if ((size_t)f->rows * (size_t)f->cols > CT_DICOM_MAX_PIXELS)
-			return ct_fail(CT_EDATA, "%s: (0028,0010) Rows, (0028,0011) Columns: %dx%d: more than the "
-			               "%zu pixels a slice may have", f->path, f->cols, f->rows, (size_t)CT_DICOM_MAX_PIXELS);
-		if (f->rows != a->rows || f->cols != a->cols)
-			return ct_fail(CT_EDATA, "%s: (0028,0010) Rows, (0028,0011) Columns: %dx%d, but %s "
-			               "is %dx%d", f->path, f->rows, f->cols, a->path, a->rows, a->cols);
-		if (differs(f->iop, a->iop, 6, 1e-4))
-			return ct_fail(CT_EDATA, "%s: (0020,0037) ImageOrientationPatient: differs from %s",
-			               f->path, a->path);
-		if (differs(f->ps, a->ps, 2, 1e-4))
-			return ct_fail(CT_EDATA, "%s: (0028,0030) PixelSpacing: differs from %s", f->path,
-			               a->path);
-		ct_code c = check_pixels(f);
-		if (c)
-			return c;
-	}
-	return CT_OK;
-}
+	const ct_slice *h;
+	float pos;
+} placed;
 
 /* ---- geometry ----------------------------------------------------------------------------- */
 
@@ -285,13 +45,13 @@ static float dot_f(const float *p, const float *n)
 
 static int by_position(const void *a, const void *b)
 {
-	const file_info *x = *(file_info *const *)a, *y = *(file_info *const *)b;
+	const placed *x = a, *y = b;
 	if (x->pos != y->pos)
 		return x->pos < y->pos ? -1 : 1;
-	return strcmp(x->path, y->path);
+	return strcmp(x->h->path, y->h->path);
 }
 
-static double tilt_of(const file_info *a, const file_info *b, const double *normal)
+static double tilt_of(const ct_slice *a, const ct_slice *b, const double *normal)
 {
 	double d[3] = {b->ipp[0] - a->ipp[0], b->ipp[1] - a->ipp[1], b->ipp[2] - a->ipp[2]};
 	double len = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
@@ -304,7 +64,7 @@ static double tilt_of(const file_info *a, const file_info *b, const double *norm
 /* ---- pixels ------------------------------------------------------------------------------- */
 
 /* Uncompressed pixels need no codec: read the value where the header read stopped. */
-static ct_code read_native(const file_info *f, size_t n, int32_t *out)
+static ct_code read_native(const ct_slice *f, size_t n, int32_t *out)
 {
 	size_t bytes = n * (size_t)(f->bits / 8);
 	unsigned char *buf = malloc(bytes ? bytes : 1);
@@ -332,15 +92,15 @@ static ct_code read_native(const file_info *f, size_t n, int32_t *out)
 }
 
 /* One slice's stored values: straight from the file when uncompressed, else through GDCM. */
-static ct_code decode_slice(const file_info *f, int32_t *out)
+static ct_code decode_slice(const ct_slice *f, int32_t *out)
 {
-	if (f->pixel_offset >= 0 && native(f->ts) && f->samples == 1 && (f->bits == 8 || f->bits == 16))
+	if (f->pixel_offset >= 0 && f->native && f->samples == 1 && (f->bits == 8 || f->bits == 16))
 		return read_native(f, (size_t)f->rows * f->cols, out);
 	return ct_dicom_decode(f->path, f->rows, f->cols, out);
 }
 
 typedef struct {
-	file_info **s;         /* real slices, in position order */
+	const placed *s;       /* real slices, in position order */
 	size_t n, voxels;      /* voxels of one plane */
 	size_t *first_plane;   /* the first plane that copies slice i; SIZE_MAX: not needed */
 	size_t *last_plane;    /* ...and the last (planes first..last all copy slice i) */
@@ -358,7 +118,7 @@ typedef struct {
 /* The common case: integer slope and intercept into int16, in integer arithmetic. */
 static int store_int(decode_job *j, size_t i, const int32_t *raw, int16_t *dst)
 {
-	const file_info *f = j->s[i];
+	const ct_slice *f = j->s[i].h;
 	if (j->type != CT_NRRD_INT16 || f->slope != floor(f->slope) || fabs(f->slope) > 65536 ||
 	    f->intercept != floor(f->intercept) || fabs(f->intercept) > 1e9)
 		return 0;
@@ -378,7 +138,7 @@ static int store_int(decode_job *j, size_t i, const int32_t *raw, int16_t *dst)
 
 static void store(decode_job *j, size_t i, const int32_t *raw, void *dst)
 {
-	const file_info *f = j->s[i];
+	const ct_slice *f = j->s[i].h;
 	if (store_int(j, i, raw, dst))
 		return;
 	double lo = INFINITY, hi = -INFINITY;
@@ -424,8 +184,8 @@ static ct_code decode_one(void *ctx, size_t i)
 		return CT_OK;
 	int32_t *raw = malloc(j->voxels * sizeof *raw);
 	if (!raw)
-		return ct_fail(CT_ENOMEM, "%s: out of memory", j->s[i]->path);
-	ct_code c = decode_slice(j->s[i], raw);
+		return ct_fail(CT_ENOMEM, "%s: out of memory", j->s[i].h->path);
+	ct_code c = decode_slice(j->s[i].h, raw);
 	if (!c) {
 		void *dst = j->real ? (void *)(j->real + i * j->voxels)
 		                    : (char *)j->out + j->first_plane[i] * j->voxels * ct_nrrd_type_size(j->type);
@@ -446,7 +206,7 @@ static ct_code use_piece(void *ctx, size_t k)
 }
 
 /* Two files at one position: fine when their HU are the same, an error otherwise. */
-static ct_code same_pixels(const file_info *a, const file_info *b, int rows, int cols)
+static ct_code same_pixels(const ct_slice *a, const ct_slice *b, int rows, int cols)
 {
 	size_t n = (size_t)rows * cols;
 	int32_t *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
@@ -466,7 +226,7 @@ static ct_code same_pixels(const file_info *a, const file_info *b, int rows, int
 /* ---- the whole conversion ------------------------------------------------------------------ */
 
 typedef struct {
-	file_info **s;   /* the series' slices */
+	placed *s;       /* the series' slices */
 	size_t n;        /* ...of which the first n are at distinct positions, in position order */
 	size_t all;
 	double normal[3];
@@ -478,7 +238,7 @@ typedef struct {
 
 /* Sort by position along the normal, move duplicates (same position) behind the distinct
  * slices, and check that each duplicate's pixels equal those of the slice it repeats. */
-static ct_code order_slices(layout *L, const file_info *ref, ct_volume_meta *m)
+static ct_code order_slices(layout *L, const ct_slice *ref, ct_volume *v)
 {
 	cross(ref->iop, ref->iop + 3, L->normal);
 	/* Positions in single precision, every operation rounded, as plastimatch computes them:
@@ -491,11 +251,11 @@ static ct_code order_slices(layout *L, const file_info *ref, ct_volume_meta *m)
 	L->nf[1] = n1;
 	L->nf[2] = n2;
 	for (size_t i = 0; i < L->all; i++) {
-		const double *p = L->s[i]->ipp;
-		L->s[i]->pos = dot_f((float[3]){(float)p[0], (float)p[1], (float)p[2]}, L->nf);
+		const double *p = L->s[i].h->ipp;
+		L->s[i].pos = dot_f((float[3]){(float)p[0], (float)p[1], (float)p[2]}, L->nf);
 	}
 	qsort(L->s, L->all, sizeof *L->s, by_position);
-	file_info **dup = malloc(L->all * sizeof *dup), **kept = malloc(L->all * sizeof *kept);
+	placed *dup = malloc(L->all * sizeof *dup), *kept = malloc(L->all * sizeof *kept);
 	if (!dup || !kept) {
 		free(dup);
 		free(kept);
@@ -503,7 +263,7 @@ static ct_code order_slices(layout *L, const file_info *ref, ct_volume_meta *m)
 	}
 	size_t n = 0, d = 0;
 	for (size_t i = 0; i < L->all; i++) {
-		if (n && fabsf(L->s[i]->pos - L->s[n - 1]->pos) < 1e-3f) {
+		if (n && fabsf(L->s[i].pos - L->s[n - 1].pos) < 1e-3f) {
 			kept[d] = L->s[n - 1];
 			dup[d++] = L->s[i];
 		} else {
@@ -512,15 +272,14 @@ static ct_code order_slices(layout *L, const file_info *ref, ct_volume_meta *m)
 	}
 	ct_code c = CT_OK;
 	for (size_t i = 0; i < d && !c; i++) {
-		c = same_pixels(kept[i], dup[i], ref->rows, ref->cols);
+		c = same_pixels(kept[i].h, dup[i].h, ref->rows, ref->cols);
 		L->s[n + i] = dup[i];
 	}
 	free(dup);
 	free(kept);
 	L->n = n;
-	m->duplicates = d;
-	m->real_slices = n;
-	m->unique_positions = d == 0;
+	v->duplicates = d;
+	v->real_slices = n;
 	return c;
 }
 
@@ -530,12 +289,12 @@ static ct_code order_slices(layout *L, const file_info *ref, ct_volume_meta *m)
 static void set_zfill(layout *L)
 {
 	for (size_t i = 0; i < L->n; i++) {
-		if (L->s[i]->pos != L->g.anchor)
+		if (L->s[i].pos != L->g.anchor)
 			continue;
 		float back = (float)L->g.before * L->g.step, o[3];
 		for (int k = 0; k < 3; k++) {
 			volatile float d = back * L->nf[k];
-			o[k] = (float)L->s[i]->ipp[k] - d;
+			o[k] = (float)L->s[i].h->ipp[k] - d;
 		}
 		L->g.zfill = dot_f(o, L->nf);
 		return;
@@ -559,9 +318,9 @@ static ct_code plan_layout(layout *L, const char *dir)
 		return ct_fail(CT_ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < L->all; i++)
-		all[i] = z[i] = L->s[i]->pos;
+		all[i] = z[i] = L->s[i].pos;
 	qsort(all, L->all, sizeof *all, by_float);
-	L->g = ct_grid_plan(all, L->all, (float)L->s[0]->thickness);
+	L->g = ct_grid_plan(all, L->all, (float)L->s[0].h->thickness);
 	free(all);
 	if (L->g.planes > MAX_PLANES) {
 		double span = z[L->n - 1] - z[0];
@@ -669,7 +428,7 @@ static ct_code decode_to_sink(decode_job *j, const layout *L, int threads, ct_vo
 static ct_code fill_planes(const layout *L, ct_nrrd_type type, int clamp, int linear,
                            const ct_volume_opts *o, ct_volume *v, int *overflow)
 {
-	const file_info *ref = L->s[0];
+	const ct_slice *ref = L->s[0].h;
 	decode_job j = {.s = L->s, .n = L->n, .voxels = (size_t)ref->rows * ref->cols, .rows = ref->rows,
 	                .cols = ref->cols, .type = type, .clamp = clamp, .sink = o->sink};
 	atomic_init(&j.overflowed, 0);
@@ -679,12 +438,12 @@ static ct_code fill_planes(const layout *L, ct_nrrd_type type, int clamp, int li
 	if (!c)
 		c = decode_to_sink(&j, L, o->threads, v);
 	*overflow = 0;
-	v->meta.hu_min = INFINITY;
-	v->meta.hu_max = -INFINITY;
+	v->hu_min = INFINITY;
+	v->hu_max = -INFINITY;
 	for (size_t i = 0; !c && i < L->n; i++) {
 		*overflow |= j.overflow[i];
-		v->meta.hu_min = fmin(v->meta.hu_min, j.lo[i]);
-		v->meta.hu_max = fmax(v->meta.hu_max, j.hi[i]);
+		v->hu_min = fmin(v->hu_min, j.lo[i]);
+		v->hu_max = fmax(v->hu_max, j.hi[i]);
 	}
 	free_job(&j);
 	if (c || *overflow) {
@@ -706,7 +465,7 @@ static ct_code load_pixels(const layout *L, const ct_volume_opts *o, ct_volume *
 	if (o->type == CT_TYPE_FLOAT || (o->type == CT_TYPE_AUTO && linear))
 		type = CT_NRRD_FLOAT32;
 	for (size_t i = 0; i < L->n && o->type == CT_TYPE_AUTO; i++)
-		if (!integral(L->s[i]->slope) || !integral(L->s[i]->intercept))
+		if (!integral(L->s[i].h->slope) || !integral(L->s[i].h->intercept))
 			type = CT_NRRD_FLOAT32;
 	ct_code c = fill_planes(L, type, o->type == CT_TYPE_SHORT, linear, o, v, &overflow);
 	if (!c && overflow) { /* HU beyond int16: float keeps them */
@@ -719,13 +478,14 @@ static ct_code load_pixels(const layout *L, const ct_volume_opts *o, ct_volume *
 
 static void set_geometry(const layout *L, ct_volume *v)
 {
-	const file_info *f = L->s[0], *a = f;
+	const ct_slice *f = L->s[0].h;
+	const placed *a = &L->s[0];
 	ct_nrrd *h = &v->nrrd;
 	/* The origin steps back from the slice the grid is laid from, along the normal (as
 	 * plastimatch): with gantry tilt that is not the first slice's position. */
 	for (size_t i = 0; i < L->n; i++)
-		if (L->s[i]->pos == L->g.anchor) {
-			a = L->s[i];
+		if (L->s[i].pos == L->g.anchor) {
+			a = &L->s[i];
 			break;
 		}
 	h->dim = 3;
@@ -737,125 +497,58 @@ static void set_geometry(const layout *L, ct_volume *v)
 		h->directions[0][k] = f->iop[k] * f->ps[1];  /* along a row: column spacing */
 		h->directions[1][k] = f->iop[3 + k] * f->ps[0];
 		h->directions[2][k] = L->normal[k] * L->g.step;
-		h->origin[k] = a->ipp[k] + (double)(L->g.z0 - a->pos) * L->normal[k];
+		h->origin[k] = a->h->ipp[k] + (double)(L->g.z0 - a->pos) * L->normal[k];
 	}
 	/* One slice shows no tilt in its positions: then GantryDetectorTilt is all there is. */
-	v->meta.tilt_deg = L->n > 1 ? tilt_of(L->s[0], L->s[L->n - 1], L->normal) : fabs(f->gantry_tilt);
-	v->meta.irregular = L->g.planes != L->n;
+	v->tilt_deg = L->n > 1 ? tilt_of(L->s[0].h, L->s[L->n - 1].h, L->normal) : fabs(f->gantry_tilt);
+	v->irregular = L->g.planes != L->n;
 	for (size_t i = 1; i < L->n; i++)
-		if (fabsf(L->s[i]->pos - L->s[i - 1]->pos - L->g.step) > 0.01f)
-			v->meta.irregular = 1;
+		if (fabsf(L->s[i].pos - L->s[i - 1].pos - L->g.step) > 0.01f)
+			v->irregular = 1;
 }
 
-/* CT-FM's text columns from one header; multi-values joined by '/'. */
-static void header_text(const ct_dicom *d, uint32_t tag, char *out)
+/* The grid's voxels within o's limit (the planes are held in memory whole). */
+static ct_code check_voxels(const layout *L, const ct_volume_opts *o, const char *dir)
 {
-	ct_dicom_text(d, tag, out, CT_META_TEXT);
-	for (char *p = out; *p; p++)
-		if (*p == '\\')
-			*p = '/';
-}
-
-static ct_code read_columns(const char *path, ct_volume_meta *m)
-{
-	ct_dicom *d;
-	ct_code c = ct_dicom_open(path, &d);
-	if (c)
-		return c;
-	header_text(d, CT_TAG(0x0020, 0x000e), m->series_uid);
-	header_text(d, CT_TAG(0x0010, 0x0020), m->patient_id);
-	header_text(d, CT_TAG(0x0018, 0x0015), m->body_part);
-	header_text(d, CT_TAG(0x0018, 0x0010), m->contrast);
-	header_text(d, CT_TAG(0x0008, 0x0008), m->image_type);
-	header_text(d, CT_TAG(0x0020, 0x000d), m->study_uid);
-	header_text(d, CT_TAG(0x0012, 0x0050), m->time_point);
-	header_text(d, CT_TAG(0x0028, 0x0030), m->pixel_spacing);
-	header_text(d, CT_TAG(0x0018, 0x0050), m->slice_thickness);
-	header_text(d, CT_TAG(0x0018, 0x1210), m->kernel);
-	header_text(d, CT_TAG(0x0018, 0x1100), m->recon_diameter);
-	header_text(d, CT_TAG(0x0008, 0x0070), m->manufacturer);
-	ct_dicom_close(d);
+	const ct_slice *a = L->s[0].h;
+	size_t voxels = (size_t)a->rows * (size_t)a->cols, max = o->max_voxels ? o->max_voxels : CT_VOLUME_MAX_VOXELS;
+	if (L->g.planes > max / voxels)
+		return ct_fail(CT_EDATA, "%s: %zu planes of %dx%d: more than the %zu voxels a volume may have", dir,
+		               L->g.planes, a->cols, a->rows, max);
 	return CT_OK;
 }
 
-/* What CT-FM's query asks of the series: every instance counted, localizers included. */
-static void series_flags(const folder *fo, const char *uid, const layout *L, ct_volume_meta *m)
+ct_code ct_volume_load(const ct_slices *s, const ct_volume_opts *o, ct_volume *v)
 {
-	size_t thick = 0, thick_ok = 0;
-	char ts[CT_META_TEXT] = "";
-	for (size_t i = 0; i < fo->n; i++) {
-		const file_info *f = &fo->f[i];
-		if (!f->dicom || strcmp(f->series, uid) != 0)
-			continue;
-		m->num_instances++;
-		thick += f->has_thickness;
-		thick_ok += f->has_thickness && f->thickness >= 1 && f->thickness <= 5;
-	}
-	for (size_t i = 0; i < L->all; i++) /* distinct transfer syntaxes, '/'-joined */
-		if (!has_word(ts, L->s[i]->ts) && strlen(ts) + strlen(L->s[i]->ts) + 2 < sizeof ts)
-			snprintf(ts + strlen(ts), sizeof ts - strlen(ts), "%s%s", *ts ? "\\" : "", L->s[i]->ts);
-	for (char *p = ts; *p; p++)
-		*p = *p == '\\' ? '/' : *p;
-	snprintf(m->transfer_syntax, sizeof m->transfer_syntax, "%s", ts);
-	m->thickness_1_5mm = thick > 0 && thick_ok == thick;
-	m->more_than_50_slices = m->num_instances > 50;
-	m->no_localizer = m->localizers == 0;
-}
-
-static ct_code convert(const char *dir, const ct_volume_opts *o, folder *fo, ct_volume *v)
-{
-	char uid[UID_LEN];
-	ct_code c = choose_series(dir, fo, o->series_uid, uid, &v->meta);
-	if (c)
-		return c;
-	layout L = {0};
-	L.s = malloc(fo->n * sizeof *L.s);
+	memset(v, 0, sizeof *v);
+	layout L = {.all = s->n};
+	L.s = malloc((s->n ? s->n : 1) * sizeof *L.s);
 	if (!L.s)
 		return ct_fail(CT_ENOMEM, "out of memory");
-	for (size_t i = 0; i < fo->n; i++)
-		if (is_slice(&fo->f[i]) && strcmp(fo->f[i].series, uid) == 0)
-			L.s[L.all++] = &fo->f[i];
-	c = check_slices(L.s, L.all);
+	for (size_t i = 0; i < s->n; i++)
+		L.s[i].h = &s->slice[i];
+	ct_code c = order_slices(&L, &s->slice[0], v);
 	if (!c)
-		c = order_slices(&L, L.s[0], &v->meta);
+		c = plan_layout(&L, s->dir);
 	if (!c)
-		c = plan_layout(&L, dir);
-	size_t voxels = (size_t)L.s[0]->rows * (size_t)L.s[0]->cols, max = o->max_voxels ? o->max_voxels : CT_VOLUME_MAX_VOXELS;
-	if (!c && L.g.planes > max / voxels)
-		c = ct_fail(CT_EDATA, "%s: %zu planes of %dx%d: more than the %zu voxels a volume may have", dir,
-		            L.g.planes, L.s[0]->cols, L.s[0]->rows, max);
+		c = check_voxels(&L, o, s->dir);
 	if (!c) {
 		set_geometry(&L, v);
 		c = load_pixels(&L, o, v);
 	}
-	if (!c) {
-		series_flags(fo, uid, &L, &v->meta);
-		c = read_columns(L.s[0]->path, &v->meta);
-	}
-	if (!c && v->meta.tilt_deg > 0.01)
-		ct_warn("%s: gantry tilt of %.2f degrees: recorded, not corrected", dir, v->meta.tilt_deg);
-	if (!c && v->meta.irregular)
-		ct_warn("%s: uneven slice spacing: %zu slices laid on %zu planes %g mm apart", dir,
+	if (!c && !(v->order = malloc(L.all * sizeof *v->order)))
+		c = ct_fail(CT_ENOMEM, "out of memory");
+	for (size_t i = 0; !c && i < L.all; i++)
+		v->order[i] = L.s[i].h;
+	if (!c && v->tilt_deg > 0.01)
+		ct_warn("%s: gantry tilt of %.2f degrees: recorded, not corrected", s->dir, v->tilt_deg);
+	if (!c && v->irregular)
+		ct_warn("%s: uneven slice spacing: %zu slices laid on %zu planes %g mm apart", s->dir,
 		        L.n, L.g.planes, (double)L.g.step);
 	free(L.s);
 	free(L.near);
 	free(L.lo);
 	free(L.w);
-	return c;
-}
-
-ct_code ct_volume_load(const char *dir, const ct_volume_opts *o, ct_volume *v)
-{
-	memset(v, 0, sizeof *v);
-	folder fo = {0};
-	ct_code c = list_files(dir, &fo);
-	if (c)
-		return c;
-	ct_dicom_init();
-	c = ct_par_for(fo.n, o->threads, read_info, &fo);
-	if (!c)
-		c = convert(dir, o, &fo, v);
-	folder_free(&fo);
 	if (c)
 		ct_volume_free(v);
 	return c;
@@ -865,95 +558,6 @@ void ct_volume_free(ct_volume *v)
 {
 	free(v->data);
 	v->data = NULL;
-}
-
-/* ---- the metadata record ------------------------------------------------------------------- */
-
-static const char *columns[] = {
-	"SeriesInstanceUID", "PatientID", "BodyPartExamined", "ContrastBolusAgent", "ImageType",
-	"num_instances", "StudyInstanceUID", "ClinicalTrialTimePointID", "PixelSpacing",
-	"SliceThickness", "ConvolutionKernel", "ReconstructionDiameter", "Manufacturer",
-	"rows", "columns", "slices", "spacing", "origin", "direction", "hu_min", "hu_max",
-	"transfer_syntax", "irregular_spacing", "tilt_deg", "thickness_1_5mm",
-	"more_than_50_slices", "unique_positions", "no_localizer", NULL};
-
-/* Append "\t" (except first) and text with tabs and newlines made spaces. */
-static void put(char *buf, size_t cap, int first, const char *text)
-{
-	size_t n = strlen(buf);
-	if (!first && n + 1 < cap)
-		buf[n++] = '\t';
-	for (; *text && n + 1 < cap; text++)
-		buf[n++] = *text == '\t' || *text == '\n' || *text == '\r' ? ' ' : *text;
-	buf[n] = 0;
-}
-
-static void put_numbers(char *buf, size_t cap, const double *v, int n)
-{
-	char s[400] = "", one[32];
-	for (int i = 0; i < n; i++) {
-		snprintf(one, sizeof one, "%.6f", fabs(v[i]) < 5e-7 ? 0 : v[i]);
-		char *end = one + strlen(one); /* no trailing zeros: 0.78, -200 */
-		while (end[-1] == '0')
-			*--end = 0;
-		if (end[-1] == '.')
-			end[-1] = 0;
-		snprintf(s + strlen(s), sizeof s - strlen(s), "%s%s", i ? "/" : "", one);
-	}
-	put(buf, cap, 0, s);
-}
-
-char *ct_volume_meta_tsv(const ct_volume *v)
-{
-	size_t cap = 8192;
-	char *b = calloc(1, cap), num[64];
-	if (!b)
-		return NULL;
-	for (int i = 0; columns[i]; i++)
-		put(b, cap, i == 0, columns[i]);
-	strcat(b, "\n");
-	const ct_volume_meta *m = &v->meta;
-	const ct_nrrd *h = &v->nrrd;
-	size_t row = strlen(b);
-	put(b + row, cap - row, 1, m->series_uid);
-	const char *text1[] = {m->patient_id, m->body_part, m->contrast, m->image_type};
-	for (int i = 0; i < 4; i++)
-		put(b + row, cap - row, 0, text1[i]);
-	snprintf(num, sizeof num, "%zu", m->num_instances);
-	put(b + row, cap - row, 0, num);
-	const char *text2[] = {m->study_uid, m->time_point, m->pixel_spacing, m->slice_thickness,
-	                       m->kernel, m->recon_diameter, m->manufacturer};
-	for (int i = 0; i < 7; i++)
-		put(b + row, cap - row, 0, text2[i]);
-	for (int i = 1; i >= 0; i--) { /* rows, then columns */
-		snprintf(num, sizeof num, "%zu", h->sizes[i]);
-		put(b + row, cap - row, 0, num);
-	}
-	snprintf(num, sizeof num, "%zu", h->sizes[2]);
-	put(b + row, cap - row, 0, num);
-	double sp[3], dir[9];
-	for (int a = 0; a < 3; a++) {
-		const double *d = h->directions[a];
-		sp[a] = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
-		for (int k = 0; k < 3; k++)
-			dir[3 * a + k] = sp[a] > 0 ? d[k] / sp[a] : 0;
-	}
-	put_numbers(b + row, cap - row, sp, 3);
-	put_numbers(b + row, cap - row, h->origin, 3);
-	put_numbers(b + row, cap - row, dir, 9);
-	double hu[2] = {m->hu_min, m->hu_max};
-	put_numbers(b + row, cap - row, hu, 1);
-	put_numbers(b + row, cap - row, hu + 1, 1);
-	put(b + row, cap - row, 0, m->transfer_syntax);
-	snprintf(num, sizeof num, "%d", m->irregular);
-	put(b + row, cap - row, 0, num);
-	snprintf(num, sizeof num, "%.3f", m->tilt_deg);
-	put(b + row, cap - row, 0, num);
-	int flags[] = {m->thickness_1_5mm, m->more_than_50_slices, m->unique_positions, m->no_localizer};
-	for (int i = 0; i < 4; i++) {
-		snprintf(num, sizeof num, "%d", flags[i]);
-		put(b + row, cap - row, 0, num);
-	}
-	strcat(b, "\n");
-	return b;
+	free(v->order);
+	v->order = NULL;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # With two series in one folder ct-convert takes the one with most slices, or the one --series
-# names; non-DICOM files beside them are skipped. --meta writes CT-FM's columns then ours, one
-# row, tabs and newlines in values made spaces.
+# names; non-DICOM files beside them are skipped. --meta writes CT-FM's columns then ours (the
+# NRRD's absolute path among them), one row, tabs and newlines in values made spaces.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/ct.sh"
 
@@ -21,14 +21,18 @@ is "$(meta_field "$T/small.tsv" slices) $(meta_field "$T/small.tsv" SliceThickne
 ok_fails "--series naming no series: exit 1" 1 ct-convert --series 1.2.3.4 "$T/two" "$T/none.nrrd"
 is "$(ls "$T"/none.nrrd* 2>/dev/null | wc -l)" 0 "... and no output"
 
-header="SeriesInstanceUID PatientID BodyPartExamined ContrastBolusAgent ImageType num_instances StudyInstanceUID ClinicalTrialTimePointID PixelSpacing SliceThickness ConvolutionKernel ReconstructionDiameter Manufacturer rows columns slices spacing origin direction hu_min hu_max transfer_syntax irregular_spacing tilt_deg thickness_1_5mm more_than_50_slices unique_positions no_localizer"
+header="SeriesInstanceUID PatientID BodyPartExamined ContrastBolusAgent ImageType num_instances StudyInstanceUID ClinicalTrialTimePointID PixelSpacing SliceThickness ConvolutionKernel ReconstructionDiameter Manufacturer path rows columns slices spacing origin direction hu_min hu_max transfer_syntax irregular_spacing tilt_deg thickness_1_5mm more_than_50_slices unique_positions no_localizer"
 is "$(head -1 "$T/big.tsv" | tr '\t' ' ')" "$header" "the record's columns, in order"
-is "$(wc -l < "$T/big.tsv") $(awk -F'\t' '{print NF}' "$T/big.tsv" | sort -u)" "2 28" "one header line, one row, 28 fields each"
-is "$(sed -n 2p "$T/big.tsv" | cut -f2-6,9-16,19 | tr '\t' ' ')" \
+is "$(wc -l < "$T/big.tsv") $(awk -F'\t' '{print NF}' "$T/big.tsv" | sort -u)" "2 29" "one header line, one row, 29 fields each"
+is "$(sed -n 2p "$T/big.tsv" | cut -f2-6,9-13,15-17,20 | tr '\t' ' ')" \
 	"PAT-8 CHEST IOPAMIDOL ORIGINAL/PRIMARY/AXIAL 20 14.5833/14.5833 2.5 STANDARD 350.0 CTMAKE PHANTOMS 24 24 20 1/0/0/0/1/0/0/0/1" \
 	"header columns as CT-FM's table spells them"
 is "$(meta_field "$T/big.tsv" StudyInstanceUID) $(meta_field "$T/big.tsv" thickness_1_5mm) $(meta_field "$T/big.tsv" more_than_50_slices)" \
 	"1.2.826.0.1.99 1 0" "study UID; 2.5 mm passes the thickness filter, 20 slices fail the 50-slice one"
+
+(cd "$T" && ct-convert two rel.nrrd --meta rel.tsv 2>/dev/null)
+is "$(meta_field "$T/big.tsv" path) $(meta_field "$T/rel.tsv" path)" "$T/big.nrrd $(cd "$T" && pwd -P)/rel.nrrd" \
+	"path: the NRRD as written, made absolute when given relative"
 
 gen "$T/long" --rows 8 --cols 8 --slices 51 --thickness 6 --seed 3
 "$PYTHON" - "$T/long" <<'PY'

@@ -65,9 +65,12 @@ static int each_once(const taker *t)
 
 int main(void)
 {
+	ct_slices series;
+	ct_code c = ct_slices_read(CT5N, &(ct_slices_opts){.threads = 2}, &series);
+	CHECK(c == CT_OK && series.n == 5, "CT5N's five slices are read");
 	ct_volume plain;
 	ct_volume_opts o = {.threads = 2};
-	ct_code c = ct_volume_load(CT5N, &o, &plain);
+	c = ct_volume_load(&series, &o, &plain);
 	CHECK(c == CT_OK && plain.data && plain.nrrd.sizes[2] > 1, "CT5N loads without a sink");
 	size_t bytes = ct_nrrd_voxels(&plain.nrrd) * ct_nrrd_type_size(plain.nrrd.type);
 
@@ -77,7 +80,7 @@ int main(void)
 		ct_volume_sink sink = {begin, piece, cancel, &t};
 		ct_volume_opts so = {.threads = threads, .sink = &sink};
 		ct_volume v;
-		ct_code sc = ct_volume_load(CT5N, &so, &v);
+		ct_code sc = ct_volume_load(&series, &so, &v);
 		CHECK(sc == CT_OK && t.begun == 1 && t.bytes == bytes && !t.bad_call && each_once(&t),
 		      "%d thread(s): begin once, then every one of the %zu pieces once", threads, t.pieces);
 		CHECK(t.copy && !memcmp(t.copy, plain.data, bytes),
@@ -89,5 +92,6 @@ int main(void)
 		pthread_mutex_destroy(&t.lock);
 	}
 	ct_volume_free(&plain);
+	ct_slices_free(&series);
 	return tap_done();
 }

@@ -1,0 +1,136 @@
+/* meta.c: see meta.h. */
+#include "meta.h"
+#include "dicom.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define HEADER_TEXT 256 /* a header column's value: at most 255 bytes */
+
+/* CT-FM's header columns: each the value of one tag in the first slice's header. */
+static const struct {
+	ct_rec_col col;
+	uint32_t tag;
+} header_tags[] = {
+	{CT_REC_SERIES_UID, CT_TAG(0x0020, 0x000e)},
+	{CT_REC_PATIENT_ID, CT_TAG(0x0010, 0x0020)},
+	{CT_REC_BODY_PART, CT_TAG(0x0018, 0x0015)},
+	{CT_REC_CONTRAST, CT_TAG(0x0018, 0x0010)},
+	{CT_REC_IMAGE_TYPE, CT_TAG(0x0008, 0x0008)},
+	{CT_REC_STUDY_UID, CT_TAG(0x0020, 0x000d)},
+	{CT_REC_TIME_POINT, CT_TAG(0x0012, 0x0050)},
+	{CT_REC_PIXEL_SPACING, CT_TAG(0x0028, 0x0030)},
+	{CT_REC_SLICE_THICKNESS, CT_TAG(0x0018, 0x0050)},
+	{CT_REC_KERNEL, CT_TAG(0x0018, 0x1210)},
+	{CT_REC_RECON_DIAMETER, CT_TAG(0x0018, 0x1100)},
+	{CT_REC_MANUFACTURER, CT_TAG(0x0008, 0x0070)},
+};
+
+static void set_number(ct_record *r, ct_rec_col col, const char *fmt, double x)
+{
+	char s[64];
+	snprintf(s, sizeof s, fmt, x);
+	ct_record_set(r, col, s);
+}
+
+static void set_count(ct_record *r, ct_rec_col col, size_t n)
+{
+	char s[32];
+	snprintf(s, sizeof s, "%zu", n);
+	ct_record_set(r, col, s);
+}
+
+/* Numbers '/'-joined, at most 6 decimals and no trailing zeros: 0.78, -200. */
+static void set_numbers(ct_record *r, ct_rec_col col, const double *v, int n)
+{
+	char s[400] = "", one[32];
+	for (int i = 0; i < n; i++) {
+		snprintf(one, sizeof one, "%.6f", fabs(v[i]) < 5e-7 ? 0 : v[i]);
+		char *end = one + strlen(one);
+		while (end[-1] == '0')
+			*--end = 0;
+		if (end[-1] == '.')
+			end[-1] = 0;
+		snprintf(s + strlen(s), sizeof s - strlen(s), "%s%s", i ? "/" : "", one);
+	}
+	ct_record_set(r, col, s);
+}
+
+/* CT-FM's header columns from one slice's header; multi-values joined by '/'. */
+static ct_code header_columns(ct_record *r, const char *path)
+{
+	ct_dicom *d;
+	ct_code c = ct_dicom_open(path, &d);
+	for (size_t k = 0; !c && k < sizeof header_tags / sizeof *header_tags; k++) {
+		char text[HEADER_TEXT];
+		ct_dicom_text(d, header_tags[k].tag, text, sizeof text);
+		for (char *p = text; *p; p++)
+			if (*p == '\\')
+				*p = '/';
+		ct_record_set(r, header_tags[k].col, text);
+	}
+	if (d)
+		ct_dicom_close(d);
+	return c;
+}
+
+static int listed(const char *list, const char *word)
+{
+	size_t w = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)); p += w)
+		if ((p == list || p[-1] == '/') && (p[w] == 0 || p[w] == '/'))
+			return 1;
+	return 0;
+}
+
+/* The distinct transfer syntaxes of the slices, in the volume's order, '/'-joined. */
+static void set_transfer_syntaxes(ct_record *r, const ct_volume *v)
+{
+	char ts[HEADER_TEXT] = "";
+	for (size_t i = 0; i < v->real_slices + v->duplicates; i++) {
+		const char *one = v->order[i]->ts;
+		if (!listed(ts, one) && strlen(ts) + strlen(one) + 2 < sizeof ts)
+			snprintf(ts + strlen(ts), sizeof ts - strlen(ts), "%s%s", *ts ? "/" : "", one);
+	}
+	ct_record_set(r, CT_REC_TRANSFER_SYNTAX, ts);
+}
+
+/* spacing, origin and direction from the NRRD's geometry. */
+static void set_geometry(ct_record *r, const ct_nrrd *h)
+{
+	double sp[3], dir[9];
+	for (int a = 0; a < 3; a++) {
+		const double *d = h->directions[a];
+		sp[a] = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+		for (int k = 0; k < 3; k++)
+			dir[3 * a + k] = sp[a] > 0 ? d[k] / sp[a] : 0;
+	}
+	set_numbers(r, CT_REC_SPACING, sp, 3);
+	set_numbers(r, CT_REC_ORIGIN, h->origin, 3);
+	set_numbers(r, CT_REC_DIRECTION, dir, 9);
+}
+
+ct_code ct_meta_of_scan(ct_record *r, const ct_slices *s, const ct_volume *v, const char *nrrd_path)
+{
+	const ct_nrrd *h = &v->nrrd;
+	ct_code c = header_columns(r, v->order[0]->path);
+	set_count(r, CT_REC_NUM_INSTANCES, s->instances);
+	ct_record_set(r, CT_REC_PATH, nrrd_path);
+	set_count(r, CT_REC_ROWS, h->sizes[1]);
+	set_count(r, CT_REC_COLS, h->sizes[0]);
+	set_count(r, CT_REC_SLICES, h->sizes[2]);
+	set_geometry(r, h);
+	set_numbers(r, CT_REC_HU_MIN, &v->hu_min, 1);
+	set_numbers(r, CT_REC_HU_MAX, &v->hu_max, 1);
+	set_transfer_syntaxes(r, v);
+	set_count(r, CT_REC_IRREGULAR, (size_t)v->irregular);
+	set_number(r, CT_REC_TILT, "%.3f", v->tilt_deg);
+	/* CT-FM's quality filters */
+	set_count(r, CT_REC_THICKNESS_1_5, s->with_thickness > 0 && s->thickness_min >= 1 && s->thickness_max <= 5);
+	set_count(r, CT_REC_MORE_THAN_50, s->instances > 50);
+	set_count(r, CT_REC_UNIQUE_POSITIONS, v->duplicates == 0);
+	set_count(r, CT_REC_NO_LOCALIZER, s->localizers == 0);
+	return c;
+}

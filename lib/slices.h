@@ -1,0 +1,54 @@
+/* slices.h: the CT series in a folder of DICOM files, chosen and checked from headers only.
+ *
+ * ct_slices_read() lists the regular files at the top of DIR (symlinks followed; as plastimatch,
+ * no subfolders), reads each one's header on several threads, and takes the series with most
+ * image slices (ties: the smaller SeriesInstanceUID) unless opts names one. What it sets aside
+ * is counted: files that are not DICOM (lib/dicom's sniff) and DICOMDIRs, non-image objects
+ * (no Rows/Columns), localizers (LOCALIZER in ImageType) and the other series (each named on
+ * stderr).
+ *
+ * Every slice of the chosen series must have ImagePositionPatient, ImageOrientationPatient and
+ * PixelSpacing, one frame, PixelData not cut short (as far as the header shows), and the same
+ * Rows/Columns, orientation and pixel spacing as the first slice (by file name); an error names
+ * the file and the tag. Pixels are not read here (lib/volume decodes them).
+ */
+#ifndef CT_SLICES_H
+#define CT_SLICES_H
+
+#include "err.h"
+
+#include <stddef.h>
+
+#define CT_UID_LEN 68
+
+/* What one slice's header says. */
+typedef struct {
+	char *path;
+	char ts[CT_UID_LEN];                 /* TransferSyntaxUID */
+	int native;                          /* ...uncompressed (little or big endian) */
+	int rows, cols, bits, bits_stored, pixel_rep, samples;
+	long long pixel_offset;              /* ct_dicom_pixel_offset(): -1 when unknown */
+	double ipp[3], iop[6], ps[2], slope, intercept, thickness, gantry_tilt;
+} ct_slice;
+
+typedef struct {
+	const char *series_uid; /* NULL: the series with most image slices */
+	int threads;            /* 0: one per online CPU */
+} ct_slices_opts;
+
+typedef struct {
+	char *dir;              /* the folder read (for messages) */
+	char uid[CT_UID_LEN];
+	ct_slice *slice;        /* the series' image slices (localizers not), by file name */
+	size_t n;
+	size_t instances;       /* DICOM instances of the series, localizers and non-images included */
+	size_t localizers;      /* ...of which localizers */
+	size_t with_thickness;  /* ...of which have SliceThickness, */
+	double thickness_min, thickness_max; /* ...ranging over these */
+	size_t other_series, non_image, non_dicom; /* set aside in DIR */
+} ct_slices;
+
+ct_code ct_slices_read(const char *dir, const ct_slices_opts *opts, ct_slices *s);
+void ct_slices_free(ct_slices *s);
+
+#endif
