@@ -19,9 +19,11 @@ extern "C" {
 
 #include <algorithm>
 #include <csetjmp>
+#include <cerrno>
 #include <climits>
 #include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <sys/stat.h>
 #include <cstring>
@@ -261,15 +263,31 @@ static uint32_t last_tag(const gdcm::DataSet &ds)
 	return CT_TAG(t.GetGroup(), t.GetElement());
 }
 
+// Where a header read that failed broke: after the last element GDCM could read.
+static std::string broke_after(const gdcm::File &f)
+{
+	uint32_t t = last_tag(f.GetDataSet());
+	if (!t)
+		t = last_tag(f.GetHeader());
+	if (!t)
+		return "cannot be read from its start";
+	char s[160];
+	snprintf(s, sizeof s, "cannot be read after (%04X,%04X) %s", (unsigned)(t >> 16), (unsigned)(t & 0xffff),
+	         ct_dicom_keyword_of(t));
+	return s;
+}
+
 // Read up to PixelData; with skip, PixelData's value is skipped and the stream left where it
 // starts. A Deflated stream cannot seek past a value: there skip fails and the value is read.
-// Allocations are held to limit; what was refused goes to *r.
-static ct_dicom *read_header(const char *path, bool skip, size_t limit, refusal *r)
+// Allocations are held to limit; what was refused goes to *r. On another failure, why says where
+// the header broke.
+static ct_dicom *read_header(const char *path, bool skip, size_t limit, refusal *r, std::string &why)
 {
 	ct_dicom *d = new (std::nothrow) ct_dicom;
 	if (!d)
 		return nullptr;
 	if (!(d->file = open_input(path))) {
+		why = std::string("cannot be opened: ") + strerror(errno);
 		delete d;
 		return nullptr;
 	}
@@ -284,6 +302,7 @@ static ct_dicom *read_header(const char *path, bool skip, size_t limit, refusal 
 		drop_input(d->file);
 		d->file = nullptr;
 		abandon(d); // GDCM aborted: d is left as it was (see on_abort)
+		why = "breaks GDCM's reader (an internal assertion failed)";
 		return nullptr;
 	}
 	enter_gdcm(&here, limit);
@@ -299,6 +318,7 @@ static ct_dicom *read_header(const char *path, bool skip, size_t limit, refusal 
 	size_t refused = alloc_refused;
 	leave_gdcm();
 	if (!ok || refused || d->reader.GetFile().GetDataSet().IsEmpty()) {
+		why = broke_after(d->reader.GetFile());
 		delete d;
 		return nullptr;
 	}
@@ -475,13 +495,14 @@ extern "C" ct_code ct_dicom_open(const char *path, ct_dicom **out)
 	long long size;
 	size_t limit = read_limit(path, deflated, &size);
 	refusal r = {0, 0};
-	ct_dicom *d = read_header(path, true, limit, &r);
+	std::string why;
+	ct_dicom *d = read_header(path, true, limit, &r, why);
 	if (!d && !r.bytes)
-		d = read_header(path, false, limit, &r);
+		d = read_header(path, false, limit, &r, why);
 	*out = d;
 	if (!d && r.bytes)
 		return too_large(path, &r, size, deflated);
-	return d ? CT_OK : ct_fail(CT_EDATA, "%s: not a readable DICOM file", path);
+	return d ? CT_OK : ct_fail(CT_EDATA, "%s: not a readable DICOM file: its header %s", path, why.c_str());
 }
 
 extern "C" void ct_dicom_close(ct_dicom *d)
