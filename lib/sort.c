@@ -105,9 +105,9 @@ static ct_code name_one(void *ctx, size_t i)
 	case CT_DICOM_FILE: break;
 	}
 	ct_dicom *d;
-	if (ct_dicom_open(it->src, &d) != CT_OK) {
-		ct_warn("%s; skipped", ct_errmsg()); /* it looked like DICOM: say why it is not read */
-		it->action = "skipped-not-dicom";
+	if (ct_dicom_open(it->src, &d) != CT_OK) { /* DICOM by its first bytes, but corrupt: say why */
+		ct_warn("%s; skipped", ct_errmsg());
+		it->action = "skipped-unreadable";
 		return CT_OK;
 	}
 	if (is_dicomdir(d)) {

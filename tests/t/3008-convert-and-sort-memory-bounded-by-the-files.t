@@ -77,7 +77,7 @@ PY
 
 # An element longer than the file: ct-sort skips the file, saying so; memory stays small.
 rc=$(run "$T/sort" ct-sort --list "$T/sort.tsv" "$T/huge" "$T/sorted/%InstanceNumber.dcm")
-is "$rc $(cut -f3 "$T/sort.tsv" | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" "0  2 linked  1 skipped-not-dicom " \
+is "$rc $(cut -f3 "$T/sort.tsv" | sort | uniq -c | tr -s ' ' | tr '\n' ' ')" "0  2 linked  1 skipped-unreadable " \
    "ct-sort: the file with a 0xF0000000-byte element is skipped, the other two placed"
 ok "ct-sort: peak memory $(peak "$T/sort") KB (limit $LIMIT_KB)" test "$(peak "$T/sort")" -lt "$LIMIT_KB"
 ok "ct-sort: the warning names the file, the length and the element before it" \
@@ -89,7 +89,7 @@ ok "ct-convert: peak memory $(peak "$T/conv") KB" test "$(peak "$T/conv")" -lt "
 ok "ct-convert: the warning names the file and the length" grep -q "huge/IM00001.dcm: .*claims 4026531840 bytes" "$T/conv.err"
 
 rc=$(run "$T/defl" ct-sort --list "$T/defl.tsv" "$T/deflhuge" "$T/sorted2/%InstanceNumber.dcm")
-is "$rc $(grep -c skipped-not-dicom "$T/defl.tsv")" "0 1" "Deflated: the element claiming 0xF0000000 bytes inside the inflated data set is refused too"
+is "$rc $(grep -c skipped-unreadable "$T/defl.tsv")" "0 1" "Deflated: the element claiming 0xF0000000 bytes inside the inflated data set is refused too"
 ok "Deflated: peak memory $(peak "$T/defl") KB" test "$(peak "$T/defl")" -lt "$LIMIT_KB"
 ok "Deflated: the message names the bound (what the file can inflate to)" grep -q "deflhuge/IM00001.dcm: .*claims 4026531840 bytes, more than the file can inflate to" "$T/defl.err"
 

@@ -17,7 +17,7 @@ for i in $(seq -w 1 200); do cp "$bad" "$T/mixed/a$i.dcm"; done
 for f in "$T/good"/*.dcm; do cp "$f" "$T/mixed/z$(basename "$f")"; done
 
 ( ulimit -n 64; ct-sort --copy --keep-chars . --list "$T/list.tsv" "$T/mixed" "$T/sorted/%SeriesInstanceUID/%InstanceNumber.dcm" ) >/dev/null 2>"$T/sort.err"
-is "$(cut -f3 "$T/list.tsv" | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')" "copied=3 skipped-not-dicom=200 " \
+is "$(cut -f3 "$T/list.tsv" | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')" "copied=3 skipped-unreadable=200 " \
    "ct-sort under 64 descriptors: the 3 good files sorted, the 200 bad ones set aside"
 is "$(find "$T/sorted" -type f -exec md5sum {} + | cut -d' ' -f1 | sort | tr '\n' ' ')" \
    "$(md5sum "$T/good"/*.dcm | cut -d' ' -f1 | sort | tr '\n' ' ')" "the sorted files are the good ones, byte for byte"
@@ -50,6 +50,6 @@ preamble-only.dcm: the file ends before its data set (at byte 132): not read
 sq.dcm: a sequence in the File Meta group (at byte $at): not read
 undefined.dcm: an undefined length in the File Meta group (at byte $at): not read" \
    "a File Meta group GDCM would assert on is refused first, naming what and the byte"
-is "$(grep -c 'Assertion' "$T/meta.err") $(cut -f3 "$T/meta.tsv" | sort -u | tr '\n' ' ')" "0 skipped-not-dicom " \
+is "$(grep -c 'Assertion' "$T/meta.err") $(cut -f3 "$T/meta.tsv" | sort -u | tr '\n' ' ')" "0 skipped-unreadable " \
    "GDCM never read them (no assertion of its own), each set aside"
 done_testing
