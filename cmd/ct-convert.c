@@ -28,8 +28,9 @@ static const char usage[] =
 "\n"
 "Limits (memory follows the files, never what a header claims): a data element no longer\n"
 "than its file (a Deflated one: 1032 times it), a slice at most 4096 x 4096 pixels, a volume\n"
-"at most 2^31 voxels and 20,000 planes. A file whose header asks for more is set aside with a\n"
-"warning naming it; a series beyond a limit fails naming the tag or the limit.\n"
+"at most 2^31 voxels and 20,000 planes. A file whose header asks for more cannot be read (it\n"
+"fails the series naming it, or --skip-bad-files skips it); a series beyond a limit fails\n"
+"naming the tag or the limit.\n"
 "\n"
 "options:\n"
 "  --meta FILE         also write a one-row TSV record (lib/meta.h): CT-FM's header\n"
@@ -37,6 +38,9 @@ static const char usage[] =
 "                      spacing, origin, direction, hu_min, hu_max, transfer_syntax,\n"
 "                      irregular_spacing, tilt_deg and CT-FM's quality flags\n"
 "  --series UID        convert this SeriesInstanceUID instead of the largest series\n"
+"  --skip-bad-files    convert without the DICOM files that cannot be read (a header that does\n"
+"                      not parse, pixel data that does not decode) instead of failing; each\n"
+"                      is named on stderr and in the record's skipped_files\n"
 "  --type auto|short|float   voxel type (auto: short when every HU is an integer in range)\n"
 "  --resample nearest|linear how planes of an uneven series are filled (default nearest,\n"
 "                      as plastimatch)\n"
@@ -44,6 +48,9 @@ static const char usage[] =
 "  --threads N         threads decoding and compressing (default: one per CPU); the output\n"
 "                      bytes do not depend on it\n"
 "  -h, --help          this text\n"
+"A DICOM file of DICOM_DIR that cannot be read fails the series (naming the file and the tag\n"
+"or the step), unless --skip-bad-files; files that are not DICOM (a README) are skipped.\n"
+"\n"
 "Exit status: 0 done, 1 the input is not a convertible series (nothing is written), 2 usage.\n";
 
 typedef struct {
@@ -59,12 +66,14 @@ static void parse(int argc, char **argv, options *o, const char **dir, const cha
 		{"meta", required_argument, 0, 'm'}, {"series", required_argument, 0, 's'},
 		{"type", required_argument, 0, 't'}, {"resample", required_argument, 0, 'r'},
 		{"level", required_argument, 0, 'l'}, {"threads", required_argument, 0, 'j'},
+		{"skip-bad-files", no_argument, 0, 'b'},
 		{0, 0, 0, 0}};
 	int c;
 	while ((c = ct_getopt(argc, argv, "", longs)) != -1) {
 		switch (c) {
 		case 'm': o->meta = optarg; break;
 		case 's': o->series.series_uid = optarg; break;
+		case 'b': o->series.skip_bad_files = 1; break;
 		case 't':
 			if (!strcmp(optarg, "auto")) o->vol.type = CT_TYPE_AUTO;
 			else if (!strcmp(optarg, "short")) o->vol.type = CT_TYPE_SHORT;
@@ -117,6 +126,20 @@ static void sink_cancel(void *ctx)
 	s->out = NULL;
 }
 
+/* The volume of s; with --skip-bad-files a slice whose pixels cannot be decoded is dropped
+ * (lib/slices.h) and the volume made again without it. */
+static ct_code load(const options *o, nrrd_sink *ns, ct_slices *s, ct_volume *v)
+{
+	for (;;) {
+		ct_code c = ct_volume_load(s, &o->vol, v);
+		if (!c || !o->series.skip_bad_files || !v->bad)
+			return c;
+		sink_cancel(ns);
+		if ((c = ct_slices_skip(s, v->bad, ct_errmsg())))
+			return c;
+	}
+}
+
 /* The --meta record (lib/meta.h), its path the NRRD's, made absolute. */
 static ct_code write_record(const char *meta, const ct_slices *s, const ct_volume *v, const char *out)
 {
@@ -164,7 +187,7 @@ int main(int argc, char **argv)
 	ct_volume v = {0};
 	ct_code c = ct_slices_read(dir, &o.series, &s);
 	if (!c)
-		c = ct_volume_load(&s, &o.vol, &v);
+		c = load(&o, &ns, &s, &v);
 	if (!c)
 		c = finish(&o, &ns, &s, &v);
 	else

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define HEADER_TEXT 256 /* a header column's value: at most 255 bytes */
@@ -97,6 +98,24 @@ static void set_transfer_syntaxes(ct_record *r, const ct_volume *v)
 	ct_record_set(r, CT_REC_TRANSFER_SYNTAX, ts);
 }
 
+/* The names of the files skipped (ct-convert --skip-bad-files), '/'-joined (no name holds one). */
+static void set_skipped(ct_record *r, const ct_slices *s)
+{
+	size_t n = 1;
+	for (size_t i = 0; i < s->nskipped; i++)
+		n += strlen(s->skipped[i]) + 1;
+	char *list = malloc(n);
+	if (!list) {
+		r->out_of_memory = 1;
+		return;
+	}
+	list[0] = 0;
+	for (size_t i = 0; i < s->nskipped; i++)
+		strcat(strcat(list, i ? "/" : ""), s->skipped[i]);
+	ct_record_set(r, CT_REC_SKIPPED_FILES, list);
+	free(list);
+}
+
 /* spacing, origin and direction from the NRRD's geometry. */
 static void set_geometry(ct_record *r, const ct_nrrd *h)
 {
@@ -132,5 +151,6 @@ ct_code ct_meta_of_scan(ct_record *r, const ct_slices *s, const ct_volume *v, co
 	set_count(r, CT_REC_MORE_THAN_50, s->instances > 50);
 	set_count(r, CT_REC_UNIQUE_POSITIONS, v->duplicates == 0);
 	set_count(r, CT_REC_NO_LOCALIZER, s->localizers == 0);
+	set_skipped(r, s);
 	return c;
 }

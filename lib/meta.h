@@ -13,7 +13,8 @@
  * distinct transfer syntaxes ('/'-joined, in the volume's order), irregular_spacing, tilt_deg
  * (3 decimals), and CT-FM's quality filters as its query states them (1: the series passes):
  * every SliceThickness in [1, 5] mm (at least one given), more than 50 instances, no two slices
- * at one position, no localizer.
+ * at one position, no localizer. skipped_files: the names of the files ct-convert
+ * --skip-bad-files skipped (lib/slices), '/'-joined; empty when none was.
  */
 #ifndef CT_META_H
 #define CT_META_H

@@ -43,6 +43,7 @@ static const struct {
 	[CT_REC_MORE_THAN_50] = {"more_than_50_slices", 0},
 	[CT_REC_UNIQUE_POSITIONS] = {"unique_positions", 0},
 	[CT_REC_NO_LOCALIZER] = {"no_localizer", 0},
+	[CT_REC_SKIPPED_FILES] = {"skipped_files", 0},
 };
 
 const char *ct_record_get(const ct_record *r, ct_rec_col col)

@@ -13,7 +13,7 @@
  *     SliceThickness ConvolutionKernel ReconstructionDiameter Manufacturer idc_url
  *   ours: scan path (the NRRD, absolute) dicom_bytes rows columns slices spacing origin
  *     direction hu_min hu_max transfer_syntax irregular_spacing tilt_deg thickness_1_5mm
- *     more_than_50_slices unique_positions no_localizer
+ *     more_than_50_slices unique_positions no_localizer skipped_files
  * (what each holds: lib/meta.h).
  */
 #ifndef CT_RECORD_H
@@ -32,7 +32,7 @@ typedef enum {
 	CT_REC_SCAN, CT_REC_PATH, CT_REC_DICOM_BYTES, CT_REC_ROWS, CT_REC_COLS, CT_REC_SLICES,
 	CT_REC_SPACING, CT_REC_ORIGIN, CT_REC_DIRECTION, CT_REC_HU_MIN, CT_REC_HU_MAX,
 	CT_REC_TRANSFER_SYNTAX, CT_REC_IRREGULAR, CT_REC_TILT, CT_REC_THICKNESS_1_5,
-	CT_REC_MORE_THAN_50, CT_REC_UNIQUE_POSITIONS, CT_REC_NO_LOCALIZER,
+	CT_REC_MORE_THAN_50, CT_REC_UNIQUE_POSITIONS, CT_REC_NO_LOCALIZER, CT_REC_SKIPPED_FILES,
 	CT_REC_NCOLS
 } ct_rec_col;
 

@@ -20,11 +20,13 @@ typedef struct {
 	int frames;
 	long long pixel_bytes; /* see ct_dicom_pixel_bytes() */
 	int has_ipp, has_iop, has_ps, has_thickness;
+	char *bad;             /* why the file cannot be used (skipped with skip_bad_files) */
 } file_info;
 
 typedef struct {
 	file_info *f;
 	size_t n;
+	int skip_bad_files;
 } folder;
 
 /* ---- reading the folder ---------------------------------------------------------------- */
@@ -101,15 +103,27 @@ static int native(const char *ts)
 	       !strcmp(ts, "1.2.840.10008.1.2.2");
 }
 
+/* A DICOM file that cannot be used (ct_errmsg() says why): an error, or skipped. */
+static ct_code bad_file(const folder *fo, file_info *f)
+{
+	if (!fo->skip_bad_files)
+		return CT_EDATA;
+	f->dicom = 0;
+	f->bad = strdup(ct_errmsg());
+	return f->bad ? CT_OK : ct_fail(CT_ENOMEM, "out of memory");
+}
+
 static ct_code read_info(void *ctx, size_t i)
 {
-	file_info *f = &((folder *)ctx)->f[i];
+	folder *fo = ctx;
+	file_info *f = &fo->f[i];
 	ct_slice *s = &f->s;
 	ct_dicom *d;
 	if (ct_dicom_open(s->path, &d) != CT_OK) {
-		if (ct_dicom_sniff(s->path) == CT_DICOM_FILE)
-			ct_warn("%s; set aside", ct_errmsg()); /* it looked like DICOM: say why it is not read */
-		return CT_OK; /* not DICOM: counted, not an error */
+		ct_dicom_kind kind = ct_dicom_sniff(s->path);
+		if (kind == CT_DICOM_NOT || kind == CT_DICOM_DICOMDIR)
+			return CT_OK; /* not DICOM: counted, not an error */
+		return bad_file(fo, f); /* DICOM (or unreadable), but no header to be had */
 	}
 	char type[256];
 	double v[2];
@@ -137,14 +151,66 @@ static ct_code read_info(void *ctx, size_t i)
 	s->slope = ct_dicom_numbers(d, CT_TAG(0x0028, 0x1053), v, 1) == 1 && v[0] != 0 ? v[0] : 1;
 	s->intercept = ct_dicom_numbers(d, CT_TAG(0x0028, 0x1052), v, 1) == 1 ? v[0] : 0;
 	ct_dicom_close(d);
+	if (!f->image && f->pixel_bytes > 0) { /* a broken image, never a non-image object */
+		ct_fail(CT_EDATA, "%s: (0028,0010) Rows, (0028,0011) Columns: missing or not a number, "
+		        "though the file has (7FE0,0010) PixelData", s->path);
+		return bad_file(fo, f);
+	}
 	return CT_OK;
 }
 
 static void folder_free(folder *fo)
 {
-	for (size_t i = 0; i < fo->n; i++)
+	for (size_t i = 0; i < fo->n; i++) {
 		free(fo->f[i].s.path);
+		free(fo->f[i].bad);
+	}
 	free(fo->f);
+}
+
+/* ---- the files skipped -------------------------------------------------------------------- */
+
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* path's name into s->skipped (kept in name order), and why on stderr. */
+static ct_code note_skipped(ct_slices *s, const char *path, const char *why)
+{
+	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char **list = realloc(s->skipped, (s->nskipped + 1) * sizeof *list);
+	if (!list)
+		return ct_fail(CT_ENOMEM, "out of memory");
+	s->skipped = list;
+	if (!(list[s->nskipped] = strdup(name)))
+		return ct_fail(CT_ENOMEM, "out of memory");
+	s->nskipped++;
+	qsort(list, s->nskipped, sizeof *list, by_string);
+	ct_warn("%s; skipped (--skip-bad-files)", why);
+	return CT_OK;
+}
+
+static ct_code note_bad_files(const folder *fo, ct_slices *s)
+{
+	ct_code c = CT_OK;
+	for (size_t i = 0; !c && i < fo->n; i++)
+		if (fo->f[i].bad)
+			c = note_skipped(s, fo->f[i].s.path, fo->f[i].bad);
+	return c;
+}
+
+ct_code ct_slices_skip(ct_slices *s, const ct_slice *slice, const char *why)
+{
+	size_t i = (size_t)(slice - s->slice);
+	ct_code c = note_skipped(s, slice->path, why);
+	if (c)
+		return c;
+	free(s->slice[i].path);
+	memmove(&s->slice[i], &s->slice[i + 1], (s->n - i - 1) * sizeof *s->slice);
+	s->n--;
+	s->instances--;
+	return s->n ? CT_OK : ct_fail(CT_EDATA, "%s: no slice left to convert", s->dir);
 }
 
 /* ---- choosing the series ----------------------------------------------------------------- */
@@ -162,7 +228,7 @@ static ct_code choose_series(const char *dir, const folder *fo, const char *want
 	uid[0] = 0;
 	for (size_t i = 0; i < fo->n; i++) {
 		const file_info *f = &fo->f[i];
-		s->non_dicom += !f->dicom;
+		s->non_dicom += !f->dicom && !f->bad;
 		s->non_image += f->dicom && !f->image;
 		scouts += f->dicom && f->image && f->localizer;
 		if (!is_slice(f))
@@ -316,12 +382,14 @@ ct_code ct_slices_read(const char *dir, const ct_slices_opts *o, ct_slices *s)
 	memset(s, 0, sizeof *s);
 	if (!(s->dir = strdup(dir)))
 		return ct_fail(CT_ENOMEM, "out of memory");
-	folder fo = {0};
+	folder fo = {.skip_bad_files = o->skip_bad_files};
 	ct_code c = list_files(dir, &fo);
 	if (c)
 		return c;
 	ct_dicom_init();
 	c = ct_par_for(fo.n, o->threads, read_info, &fo);
+	if (!c)
+		c = note_bad_files(&fo, s);
 	if (!c)
 		c = choose_series(dir, &fo, o->series_uid, s);
 	if (!c) {
@@ -340,6 +408,11 @@ void ct_slices_free(ct_slices *s)
 		free(s->slice[i].path);
 	free(s->slice);
 	free(s->dir);
+	for (size_t i = 0; i < s->nskipped; i++)
+		free(s->skipped[i]);
+	free(s->skipped);
+	s->skipped = NULL;
+	s->nskipped = 0;
 	s->slice = NULL;
 	s->dir = NULL;
 	s->n = 0;

@@ -7,6 +7,13 @@
  * (no Rows/Columns), localizers (LOCALIZER in ImageType) and the other series (each named on
  * stderr).
  *
+ * A file that is DICOM (by the sniff) but whose header cannot be read, and an instance of the
+ * chosen series that has PixelData but no usable Rows/Columns, fail the whole folder (CT_EDATA,
+ * naming the file and where its header broke): it may be a slice of the series, and a volume
+ * without it would be silently wrong. With opts->skip_bad_files such a file is skipped
+ * instead, named on stderr and in skipped[] (so is a slice that lib/volume could not decode,
+ * through ct_slices_skip()).
+ *
  * Every slice of the chosen series must have ImagePositionPatient, ImageOrientationPatient and
  * PixelSpacing, one frame, PixelData not cut short (as far as the header shows), and the same
  * Rows/Columns, orientation and pixel spacing as the first slice (by file name); an error names
@@ -33,6 +40,7 @@ typedef struct {
 
 typedef struct {
 	const char *series_uid; /* NULL: the series with most image slices */
+	int skip_bad_files;     /* skip unreadable DICOM files instead of failing (see above) */
 	int threads;            /* 0: one per online CPU */
 } ct_slices_opts;
 
@@ -46,9 +54,14 @@ typedef struct {
 	size_t with_thickness;  /* ...of which have SliceThickness, */
 	double thickness_min, thickness_max; /* ...ranging over these */
 	size_t other_series, non_image, non_dicom; /* set aside in DIR */
+	char **skipped;         /* names (in DIR) of the bad files skipped with skip_bad_files */
+	size_t nskipped;
 } ct_slices;
 
 ct_code ct_slices_read(const char *dir, const ct_slices_opts *opts, ct_slices *s);
+/* Drop slice (one of s->slice, which lib/volume could not decode) and add it to skipped[],
+ * naming it on stderr with why. */
+ct_code ct_slices_skip(ct_slices *s, const ct_slice *slice, const char *why);
 void ct_slices_free(ct_slices *s);
 
 #endif

@@ -111,6 +111,7 @@ typedef struct {
 	float *real;           /* linear resampling: every real slice's HU, in float */
 	double *lo, *hi;       /* per slice: smallest and largest HU */
 	int *overflow;         /* per slice: an HU outside int16 */
+	ct_code *failed;       /* per slice: why it could not be decoded */
 	atomic_bool overflowed; /* any slice so far: the sink is spared the rest */
 	const ct_volume_sink *sink;
 } decode_job;
@@ -183,9 +184,7 @@ static ct_code decode_one(void *ctx, size_t i)
 	if (j->first_plane[i] == SIZE_MAX)
 		return CT_OK;
 	int32_t *raw = malloc(j->voxels * sizeof *raw);
-	if (!raw)
-		return ct_fail(CT_ENOMEM, "%s: out of memory", j->s[i].h->path);
-	ct_code c = decode_slice(j->s[i].h, raw);
+	ct_code c = raw ? decode_slice(j->s[i].h, raw) : ct_fail(CT_ENOMEM, "%s: out of memory", j->s[i].h->path);
 	if (!c) {
 		void *dst = j->real ? (void *)(j->real + i * j->voxels)
 		                    : (char *)j->out + j->first_plane[i] * j->voxels * ct_nrrd_type_size(j->type);
@@ -195,6 +194,7 @@ static ct_code decode_one(void *ctx, size_t i)
 		copy_planes(j, i);
 	}
 	free(raw);
+	j->failed[i] = c;
 	return c;
 }
 
@@ -205,14 +205,22 @@ static ct_code use_piece(void *ctx, size_t k)
 	return atomic_load(&j->overflowed) ? CT_OK : j->sink->piece(j->sink->ctx, k);
 }
 
+/* A failure to decode that is the file's fault (not the machine's). */
+static int file_at_fault(ct_code c)
+{
+	return c == CT_EDATA || c == CT_EIO;
+}
+
 /* Two files at one position: fine when their HU are the same, an error otherwise. */
-static ct_code same_pixels(const ct_slice *a, const ct_slice *b, int rows, int cols)
+static ct_code same_pixels(const ct_slice *a, const ct_slice *b, int rows, int cols, ct_volume *v)
 {
 	size_t n = (size_t)rows * cols;
 	int32_t *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
 	ct_code c = x && y ? decode_slice(a, x) : ct_fail(CT_ENOMEM, "out of memory");
-	if (!c)
-		c = decode_slice(b, y);
+	if (file_at_fault(c))
+		v->bad = a;
+	if (!c && file_at_fault(c = decode_slice(b, y)))
+		v->bad = b;
 	for (size_t k = 0; !c && k < n; k++)
 		if (x[k] * a->slope + a->intercept != y[k] * b->slope + b->intercept)
 			c = ct_fail(CT_EDATA, "%s and %s: (0020,0032) ImagePositionPatient: the same "
@@ -272,7 +280,7 @@ static ct_code order_slices(layout *L, const ct_slice *ref, ct_volume *v)
 	}
 	ct_code c = CT_OK;
 	for (size_t i = 0; i < d && !c; i++) {
-		c = same_pixels(kept[i].h, dup[i].h, ref->rows, ref->cols);
+		c = same_pixels(kept[i].h, dup[i].h, ref->rows, ref->cols, v);
 		L->s[n + i] = dup[i];
 	}
 	free(dup);
@@ -376,10 +384,11 @@ static ct_code alloc_job(decode_job *j, const layout *L, int linear)
 	j->lo = malloc(L->n * sizeof *j->lo);
 	j->hi = malloc(L->n * sizeof *j->hi);
 	j->overflow = calloc(L->n, sizeof *j->overflow);
+	j->failed = calloc(L->n, sizeof *j->failed);
 	j->out = malloc(L->g.planes * j->voxels * ct_nrrd_type_size(j->type));
 	if (linear)
 		j->real = malloc(L->n * j->voxels * sizeof *j->real);
-	if (!j->first_plane || !j->last_plane || !j->lo || !j->hi || !j->overflow || !j->out || (linear && !j->real))
+	if (!j->first_plane || !j->last_plane || !j->lo || !j->hi || !j->overflow || !j->failed || !j->out || (linear && !j->real))
 		return ct_fail(CT_ENOMEM, "out of memory for %zu planes of %dx%d", L->g.planes, j->cols, j->rows);
 	for (size_t i = 0; i < L->n; i++)
 		j->first_plane[i] = linear ? 0 : SIZE_MAX;
@@ -398,6 +407,7 @@ static void free_job(decode_job *j)
 	free(j->lo);
 	free(j->hi);
 	free(j->overflow);
+	free(j->failed);
 	free(j->real);
 }
 
@@ -424,6 +434,15 @@ static ct_code decode_to_sink(decode_job *j, const layout *L, int threads, ct_vo
 	return c;
 }
 
+/* The slice whose failure was reported (the lowest index), when it was the file's fault. */
+static const ct_slice *failed_slice(const decode_job *j)
+{
+	for (size_t i = 0; j->failed && i < j->n; i++)
+		if (j->failed[i])
+			return file_at_fault(j->failed[i]) ? j->s[i].h : NULL;
+	return NULL;
+}
+
 /* Decode what the planes need into v->data, as type, handing it to the sink on the way. */
 static ct_code fill_planes(const layout *L, ct_nrrd_type type, int clamp, int linear,
                            const ct_volume_opts *o, ct_volume *v, int *overflow)
@@ -437,6 +456,8 @@ static ct_code fill_planes(const layout *L, ct_nrrd_type type, int clamp, int li
 	v->nrrd.type = type;
 	if (!c)
 		c = decode_to_sink(&j, L, o->threads, v);
+	if (c && !v->bad)
+		v->bad = failed_slice(&j);
 	*overflow = 0;
 	v->hu_min = INFINITY;
 	v->hu_max = -INFINITY;

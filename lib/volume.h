@@ -11,7 +11,7 @@
  *  - decodes the slices on several threads (uncompressed ones read straight from the file,
  *    the others through lib/dicom) and hands the voxels to a sink piece by piece as they are
  *    final, so the caller compresses while later slices are decoded; a slice that fails to
- *    decode fails the volume, naming the file;
+ *    decode fails the volume, naming the file (and v->bad says which);
  *  - HU = stored value x RescaleSlope + RescaleIntercept, per slice; int16 when every slope and
  *    intercept is an integer and every HU fits (float otherwise), unless the type is forced;
  *  - geometry in LPS: directions = row/column cosines x PixelSpacing and normal x grid step,
@@ -67,6 +67,9 @@ struct ct_volume {
 	double hu_min, hu_max;
 	int irregular;  /* the grid is not the real slices (gap or uneven steps) */
 	double tilt_deg;
+	/* When loading failed because a slice's pixel data could not be decoded (or read): that
+	 * slice (the caller may drop it and try again, ct_slices_skip()); NULL otherwise. */
+	const ct_slice *bad;
 };
 
 /* The volume of s's slices (s must outlive v: v->order points into it). */

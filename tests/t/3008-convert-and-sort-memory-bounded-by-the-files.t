@@ -3,8 +3,8 @@
 # claiming 0xF0000000 bytes (plain and inside a Deflated data set), a compressed slice claiming
 # 65535 x 65535 pixels or 2^31 frames, a PixelData length past the end (the bytes a slice needs
 # are there: read, nothing more), and slices 19 m apart at 1 mm steps that would need 19,003
-# planes of 512 x 512. Each is refused or set aside with a message
-# naming the file and the tag or the limit; peak memory stays small (measured with time(1)).
+# planes of 512 x 512. Each is refused (or, by ct-sort and ct-convert --skip-bad-files, skipped)
+# with a message naming the file and the tag or the limit; peak memory stays small (measured with time(1)).
 # README and --help document the limits (CT_DICOM_MAX_PIXELS, CT_VOLUME_MAX_VOXELS).
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/ct.sh"
@@ -83,10 +83,14 @@ ok "ct-sort: peak memory $(peak "$T/sort") KB (limit $LIMIT_KB)" test "$(peak "$
 ok "ct-sort: the warning names the file, the length and the element before it" \
    grep -q "huge/IM00001.dcm: the data element after (0008,1030) StudyDescription claims 4026531840 bytes, more than the file holds" "$T/sort.err"
 
+# ct-convert: the file may be a slice, so it fails the series (tests/t/3010) unless skipped.
 rc=$(run "$T/conv" ct-convert "$T/huge" "$T/huge.nrrd")
-is "$rc $(sed -n 's/^sizes: //p' "$T/huge.nrrd")" "0 16 16 2" "ct-convert: that file set aside, the other two converted"
+is "$rc $(ls "$T/huge.nrrd" 2>/dev/null | wc -l)" "1 0" "ct-convert: that file cannot be read: the series fails, no NRRD"
 ok "ct-convert: peak memory $(peak "$T/conv") KB" test "$(peak "$T/conv")" -lt "$LIMIT_KB"
-ok "ct-convert: the warning names the file and the length" grep -q "huge/IM00001.dcm: .*claims 4026531840 bytes" "$T/conv.err"
+ok "ct-convert: the error names the file and the length" grep -q "huge/IM00001.dcm: .*claims 4026531840 bytes" "$T/conv.err"
+rc=$(run "$T/skip" ct-convert --skip-bad-files "$T/huge" "$T/huge.nrrd")
+is "$rc $(sed -n 's/^sizes: //p' "$T/huge.nrrd")" "0 16 16 2" "ct-convert --skip-bad-files: that file skipped, the other two converted"
+ok "ct-convert --skip-bad-files: peak memory $(peak "$T/skip") KB" test "$(peak "$T/skip")" -lt "$LIMIT_KB"
 
 rc=$(run "$T/defl" ct-sort --list "$T/defl.tsv" "$T/deflhuge" "$T/sorted2/%InstanceNumber.dcm")
 is "$rc $(grep -c skipped-unreadable "$T/defl.tsv")" "0 1" "Deflated: the element claiming 0xF0000000 bytes inside the inflated data set is refused too"

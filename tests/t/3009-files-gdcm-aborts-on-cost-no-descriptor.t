@@ -3,10 +3,11 @@
 # aside) costs no file descriptor: GDCM's reader used to open the file itself, and the jump left
 # that stream open, one descriptor a file, until none was left and every later file, good ones
 # too, could not be opened. Here 200 such files come first in a folder, with the descriptors
-# held to 64: ct-sort still sorts every good file, and ct-convert converts the good series to
-# the same NRRD as from the good files alone. Files whose File Meta group GDCM would assert on
-# (an element cut short, a sequence or an undefined length in it, nothing after it) are refused
-# before GDCM sees them, naming what and where.
+# held to 64: ct-sort still sorts every good file, and ct-convert --skip-bad-files converts the
+# good series to the same NRRD as from the good files alone (without it, the first bad file
+# fails the series). Files whose File Meta group GDCM would assert on (an element cut short, a
+# sequence or an undefined length in it, nothing after it) are refused before GDCM sees them,
+# naming what and where.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/ct.sh"
 
@@ -23,10 +24,13 @@ is "$(find "$T/sorted" -type f -exec md5sum {} + | cut -d' ' -f1 | sort | tr '\n
    "$(md5sum "$T/good"/*.dcm | cut -d' ' -f1 | sort | tr '\n' ' ')" "the sorted files are the good ones, byte for byte"
 
 ct-convert "$T/good" "$T/want.nrrd" 2>/dev/null
-( ulimit -n 64; ct-convert "$T/mixed" "$T/got.nrrd" ) 2>"$T/convert.err"
+( ulimit -n 64; ct-convert --skip-bad-files "$T/mixed" "$T/got.nrrd" ) 2>"$T/convert.err"
 is "$?|$(cmp "$T/want.nrrd" "$T/got.nrrd" && echo same)" "0|same" \
-   "ct-convert under 64 descriptors: the good series, the same NRRD as from the good files alone"
-is "$(grep -c 'a[0-9]*\.dcm' "$T/convert.err")" 200 "each bad file set aside, named"
+   "ct-convert --skip-bad-files under 64 descriptors: the good series, the same NRRD as from the good files alone"
+is "$(grep -c 'a[0-9]*\.dcm' "$T/convert.err")" 200 "each bad file skipped, named"
+( ulimit -n 64; ct-convert "$T/mixed" "$T/fail.nrrd" ) 2>"$T/fail.err"
+is "$?|$(ls "$T/fail.nrrd" 2>/dev/null | wc -l)|$(grep -c 'mixed/a001\.dcm: not a readable DICOM file' "$T/fail.err")" "1|0|1" \
+   "without it the series fails on the first bad file by name (tests/t/3010), no NRRD"
 
 # The File Meta group, checked before GDCM reads it.
 mkdir "$T/meta"
