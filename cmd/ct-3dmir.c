@@ -6,7 +6,6 @@
 
 #include <getopt.h>
 #include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,37 +39,6 @@ typedef struct {
 	ct_table labels[NORGANS];
 	const char *msd, *msd_rel; /* MSD as given, and as seen from OUT's directory */
 } join;
-
-/* "../x/y": dir as seen from base (both must exist). */
-static char *relpath(const char *dir, const char *base)
-{
-	char d[PATH_MAX], b[PATH_MAX];
-	if (!realpath(dir, d) || !realpath(base, b))
-		return NULL;
-	size_t i = 0, last = 0; /* last: the end of the common leading components */
-	while (d[i] && d[i] == b[i])
-		if (d[i++] == '/')
-			last = i;
-	if ((!d[i] || d[i] == '/') && (!b[i] || b[i] == '/'))
-		last = i;
-	size_t ups = 0;
-	for (const char *p = b + last; *p; p++)
-		ups += (*p != '/' && (p == b + last || p[-1] == '/'));
-	const char *down = d + last + (d[last] == '/');
-	char *out = malloc(ups * 3 + strlen(down) + 2);
-	if (!out)
-		return NULL;
-	out[0] = 0;
-	for (size_t k = 0; k < ups; k++)
-		strcat(out, "../");
-	strcat(out, down);
-	size_t n = strlen(out);
-	if (n && out[n - 1] == '/')
-		out[n - 1] = 0;
-	if (!out[0])
-		strcpy(out, ".");
-	return out;
-}
 
 static ct_code read_table(const char *csvdir, const char *fmt, const char *organ, const char *kind, ct_table *t)
 {
@@ -187,7 +155,7 @@ int main(int argc, char **argv)
 		ct_usage_error("expected --msd DIR --csv DIR OUT");
 	const char *out = argv[optind];
 	char *outcopy = strdup(out);
-	char *rel = outcopy ? relpath(j.msd, dirname(outcopy)) : NULL;
+	char *rel = outcopy ? ct_path_relative(j.msd, dirname(outcopy)) : NULL;
 	ct_code code = rel ? CT_OK : ct_fail_errno(CT_EDATA, "%s: cannot resolve it from %s's directory", j.msd, out);
 	j.msd_rel = rel;
 	if (code == CT_OK)

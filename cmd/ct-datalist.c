@@ -54,16 +54,15 @@ typedef struct {
 	unsigned long long seed;
 } table_opts;
 
-/* TASKDIR relative to base (both resolved), or NULL when it is not under base. */
+/* TASKDIR relative to base (both resolved), or NULL when it is not below base. */
 static char *relative_to(const char *dir, const char *base)
 {
-	char rd[PATH_MAX], rb[PATH_MAX];
-	if (!realpath(dir, rd) || !realpath(base, rb))
-		return NULL;
-	size_t n = strlen(rb);
-	if (strncmp(rd, rb, n) || rd[n] != '/')
-		return NULL;
-	return strdup(rd + n + 1);
+	char *rel = ct_path_relative(dir, base);
+	if (rel && (!strcmp(rel, ".") || !strcmp(rel, "..") || !strncmp(rel, "../", 3))) {
+		free(rel);
+		rel = NULL;
+	}
+	return rel;
 }
 
 static ct_code add_task(ct_datalist *d, const char *taskdir, const char *base)

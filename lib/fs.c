@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,6 +224,36 @@ char *ct_path_join(const char *dir, const char *name)
 	if (p)
 		snprintf(p, n, "%s/%s", dir, name);
 	return p;
+}
+
+char *ct_path_relative(const char *path, const char *base)
+{
+	char d[PATH_MAX], b[PATH_MAX];
+	if (!realpath(path, d) || !realpath(base, b))
+		return NULL;
+	size_t i = 0, last = 0; /* last: the end of the common leading components */
+	while (d[i] && d[i] == b[i])
+		if (d[i++] == '/')
+			last = i;
+	if ((!d[i] || d[i] == '/') && (!b[i] || b[i] == '/'))
+		last = i;
+	size_t ups = 0;
+	for (const char *p = b + last; *p; p++)
+		ups += (*p != '/' && (p == b + last || p[-1] == '/'));
+	const char *down = d + last + (d[last] == '/');
+	char *out = malloc(ups * 3 + strlen(down) + 2);
+	if (!out)
+		return NULL;
+	out[0] = 0;
+	for (size_t k = 0; k < ups; k++)
+		strcat(out, "../");
+	strcat(out, down);
+	size_t n = strlen(out);
+	if (n && out[n - 1] == '/')
+		out[n - 1] = 0;
+	if (!out[0])
+		strcpy(out, ".");
+	return out;
 }
 
 char *ct_path_absolute(const char *path)

@@ -46,6 +46,10 @@ bool ct_path_is_safe(const char *rel);
 
 /* dir + "/" + name, malloc'd (NULL when out of memory). */
 char *ct_path_join(const char *dir, const char *name);
+/* path as seen from the directory base, both resolved (realpath: both must exist): "x/y" below
+ * base, "../x" beside it, "." for base itself; malloc'd, NULL (errno set) when either cannot
+ * be resolved or out of memory. */
+char *ct_path_relative(const char *path, const char *base);
 /* path made absolute against the working directory, not resolved (links and ".." stay as
  * given), malloc'd; NULL (errno set) when out of memory or the working directory is unknown. */
 char *ct_path_absolute(const char *path);

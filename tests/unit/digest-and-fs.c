@@ -63,6 +63,25 @@ int main(void)
 	free(alive);
 	char *deep = ct_path_join(dir, "x/y/z");
 	CHECK(ct_mkdir_p(deep, 0755) == CT_OK, "mkdir -p");
+	char *xy = ct_path_join(dir, "x/y"), *x = ct_path_join(dir, "x"), *bc = ct_path_join(dir, "xb");
+	ct_mkdir_p(bc, 0755);
+	const char *pairs[][3] = {{deep, x, "y/z"}, {x, deep, "../.."}, {bc, xy, "../../xb"},
+	                          {x, x, "."}, {xy, "/", NULL}, {"/", xy, NULL}};
+	char *want_abs = ct_path_relative(xy, "/"), *want_up = ct_path_relative("/", xy);
+	int rel_ok = want_abs && want_abs[0] != '/' && !strcmp(want_abs + strlen(want_abs) - 3, "x/y") &&
+	             want_up && !strncmp(want_up, "../", 3) && !strstr(want_up, "x");
+	for (int i = 0; i < 4; i++) {
+		char *r = ct_path_relative(pairs[i][0], pairs[i][1]);
+		rel_ok &= r && !strcmp(r, pairs[i][2]);
+		free(r);
+	}
+	CHECK(rel_ok, "ct_path_relative: below, above, beside (xb is not under x), itself, from and to /");
+	CHECK(ct_path_relative("/nonexistent/ct", dir) == NULL, "ct_path_relative: a path that does not exist");
+	free(want_abs);
+	free(want_up);
+	free(xy);
+	free(x);
+	free(bc);
 	CHECK(ct_read_file("/nonexistent/ct", &buf, &len) == CT_EIO && strstr(ct_errmsg(), "/nonexistent/ct"),
 	      "a missing file is an I/O error naming the file");
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
