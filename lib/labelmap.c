@@ -1,6 +1,7 @@
 /* labelmap.c: see labelmap.h. */
 #include "labelmap.h"
 #include "fs.h"
+#include "table.h"
 
 #include <errno.h>
 #include <math.h>
@@ -11,44 +12,68 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* One "id<TAB>name" line into the table (comments and the header line skipped). */
-static void class_line(char *line, ct_classes *out, int *bad)
+/* text with each '#' comment line emptied (kept as a line end, so line numbers stay right), for
+ * lib/table, which skips empty lines. */
+static char *without_comments(const char *text, size_t len, size_t *out_len)
 {
-	line[strcspn(line, "\r")] = 0;
-	if (!*line || *line == '#' || !strncmp(line, "id\t", 3))
-		return;
-	char *end, *name = strchr(line, '\t');
-	long id = strtol(line, &end, 10);
-	*bad = !name || end != name || id < 1 || id > 32767 || !name[1] || strchr(name + 1, '/') ||
-	       strchr(name + 1, '\t') || (out->n && id <= out->cls[out->n - 1].id);
-	if (*bad)
-		return;
+	char *out = malloc(len + 1), *o = out;
+	for (size_t i = 0; out && i < len;) {
+		int comment = text[i] == '#';
+		for (; i < len && text[i] != '\n'; i++)
+			if (!comment)
+				*o++ = text[i];
+		if (i < len)
+			*o++ = text[i++];
+	}
+	if (out)
+		*o = 0;
+	*out_len = out ? (size_t)(o - out) : 0;
+	return out;
+}
+
+/* Row r of the table as a class: id 1..32767, above the last one; a name without '/'. */
+static ct_code take_class(const char *path, const ct_csv_row *r, int id_col, int name_col, ct_classes *out)
+{
+	const char *name = r->field[name_col];
+	char *end;
+	long id = strtol(r->field[id_col], &end, 10);
+	if (end == r->field[id_col] || *end || id < 1 || id > 32767 || !*name || strchr(name, '/') ||
+	    (out->n && id <= out->cls[out->n - 1].id))
+		return ct_fail(CT_EDATA, "%s:%ld: not an id (1..32767, increasing) and a class name", path, r->line);
 	out->cls[out->n].id = (int)id;
-	out->cls[out->n++].name = strdup(name + 1);
+	if (!(out->cls[out->n].name = strdup(name)))
+		return ct_fail(CT_ENOMEM, "out of memory");
+	out->n++;
+	return CT_OK;
 }
 
 ct_code ct_classes_read(const char *path, ct_classes *out)
 {
 	memset(out, 0, sizeof *out);
-	char *buf;
+	char *buf, *text = NULL;
 	size_t len;
+	ct_table t = {0};
 	ct_code c = ct_read_file(path, &buf, &len);
 	if (c)
 		return c;
-	out->cls = calloc(len / 2 + 1, sizeof *out->cls); /* a line is at least 2 bytes */
-	if (!out->cls)
+	if (!(text = without_comments(buf, len, &len)))
 		c = ct_fail(CT_ENOMEM, "%s: out of memory", path);
-	int lineno = 0, bad = 0;
-	char *save = NULL;
-	for (char *l = strtok_r(buf, "\n", &save); c == CT_OK && l; l = strtok_r(NULL, "\n", &save)) {
-		lineno++;
-		class_line(l, out, &bad);
-		if (bad)
-			c = ct_fail(CT_EDATA, "%s:%d: not an 'id<TAB>name' line with ids increasing", path, lineno);
-	}
-	free(buf);
-	if (c == CT_OK && out->n == 0)
+	int id_col = -1, name_col = -1;
+	if (!c)
+		c = ct_table_parse(text, len, '\t', path, &t);
+	if (!c)
+		c = ct_table_need(&t, path, "id", &id_col);
+	if (!c)
+		c = ct_table_need(&t, path, "name", &name_col);
+	if (!c && !(out->cls = calloc(t.n, sizeof *out->cls)))
+		c = ct_fail(CT_ENOMEM, "%s: out of memory", path);
+	for (size_t i = 1; !c && i < t.n; i++)
+		c = take_class(path, &t.row[i], id_col, name_col, out);
+	if (!c && out->n == 0)
 		c = ct_fail(CT_EDATA, "%s: no classes", path);
+	ct_table_free(&t);
+	free(text);
+	free(buf);
 	if (c)
 		ct_classes_free(out);
 	return c;

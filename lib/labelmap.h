@@ -24,7 +24,8 @@ typedef struct {
 	size_t n;
 } ct_classes;
 
-/* A TSV of "id<TAB>name" lines ('#' comments and an "id name" header line skipped). */
+/* A tab-separated table (lib/table) with columns id and name, ids 1..32767 increasing; lines
+ * starting with '#' are comments. */
 ct_code ct_classes_read(const char *path, ct_classes *out);
 void ct_classes_free(ct_classes *c);
 

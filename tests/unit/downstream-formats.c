@@ -1,9 +1,11 @@
 /* Unit tests of the downstream parsers: lib/csv (BOM, CRLF, quotes, guessed delimiter, ragged
  * rows), lib/npy (headers, dtypes, sign extension, truncation), lib/pin (placeholders, checks, records),
- * lib/cq500 (reads.csv), lib/datalist (split names), lib/unpack (macOS metadata names). */
+ * lib/cq500 (reads.csv), lib/datalist (split names), lib/unpack (macOS metadata names),
+ * lib/labelmap (the class table). */
 #include "table.h"
 #include "cq500.h"
 #include "datalist.h"
+#include "labelmap.h"
 #include "fs.h"
 #include "npy.h"
 #include "pin.h"
@@ -146,10 +148,42 @@ static void cq500_tests(void)
 	ct_table_free(&t);
 }
 
+/* classes TEXT: ct_classes_read of TEXT written to a file; the message in err. */
+static ct_code classes(const char *text, ct_classes *c, char *err, size_t cap)
+{
+	char path[] = "/tmp/ct-classes-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return CT_EIO;
+	close(fd);
+	ct_code code = ct_classes_read(path, c);
+	snprintf(err, cap, "%s", strstr(ct_errmsg(), ":") ? strstr(ct_errmsg(), ":") : "");
+	unlink(path);
+	return code;
+}
+
+static void classes_tests(void)
+{
+	ct_classes c;
+	char err[256];
+	ct_code code = classes("# a comment, then the header\nid\tname\r\n1\tspleen\n\n# more\n3\tkidney_left\n", &c, err, sizeof err);
+	CHECK(code == CT_OK && c.n == 2 && c.cls[0].id == 1 && !strcmp(c.cls[0].name, "spleen") && c.cls[1].id == 3 &&
+	      !strcmp(c.cls[1].name, "kidney_left"), "classes: comments, CRLF and blank lines skipped");
+	ct_classes_free(&c);
+	CHECK(classes("id\tname\n\n# x\n2\ta\n2\tb\n", &c, err, sizeof err) == CT_EDATA && !strncmp(err, ":5:", 3),
+	      "classes: an id not above the last one is refused, naming its line (%s)", err);
+	CHECK(classes("id\tname\n1\ta/b\n", &c, err, sizeof err) == CT_EDATA && !strncmp(err, ":2:", 3),
+	      "classes: a name with '/' is refused");
+	CHECK(classes("id\tname\n1\ta\tb\n", &c, err, sizeof err) == CT_EDATA, "classes: a line with a third field is refused");
+	CHECK(classes("1\tspleen\n", &c, err, sizeof err) == CT_EDATA && strstr(err, "id"), "classes: a table without its header is refused");
+	CHECK(classes("id\tname\n", &c, err, sizeof err) == CT_EDATA, "classes: a table without classes is refused");
+}
+
 int main(void)
 {
 	csv_tests();
 	cq500_tests();
+	classes_tests();
 	npy_tests();
 	pin_tests();
 	CHECK(!strcmp(ct_datalist_section("train"), "training") && !strcmp(ct_datalist_section("VAL"), "validation") &&
