@@ -77,22 +77,17 @@ static ct_code header_columns(ct_record *r, const char *path)
 	return c;
 }
 
-static int listed(const char *list, const char *word)
-{
-	size_t w = strlen(word);
-	for (const char *p = list; (p = strstr(p, word)); p += w)
-		if ((p == list || p[-1] == '/') && (p[w] == 0 || p[w] == '/'))
-			return 1;
-	return 0;
-}
-
-/* The distinct transfer syntaxes of the slices, in the volume's order, '/'-joined. */
+/* The distinct transfer syntaxes of the slices, in the volume's order, '/'-joined (those that
+ * fit in 255 bytes; a file without one adds nothing). */
 static void set_transfer_syntaxes(ct_record *r, const ct_volume *v)
 {
 	char ts[HEADER_TEXT] = "";
 	for (size_t i = 0; i < v->real_slices + v->duplicates; i++) {
 		const char *one = v->order[i]->ts;
-		if (!listed(ts, one) && strlen(ts) + strlen(one) + 2 < sizeof ts)
+		size_t seen = 0;
+		while (seen < i && strcmp(v->order[seen]->ts, one) != 0)
+			seen++;
+		if (*one && seen == i && strlen(ts) + strlen(one) + 2 < sizeof ts)
 			snprintf(ts + strlen(ts), sizeof ts - strlen(ts), "%s%s", *ts ? "/" : "", one);
 	}
 	ct_record_set(r, CT_REC_TRANSFER_SYNTAX, ts);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # With two series in one folder ct-convert takes the one with most slices, or the one --series
 # names; non-DICOM files beside them are skipped. --meta writes CT-FM's columns then ours (the
-# NRRD's absolute path among them), one row, tabs and newlines in values made spaces.
+# NRRD's absolute path among them), one row, tabs and newlines in values made spaces; a slice
+# without TransferSyntaxUID among them does not hang it.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/ct.sh"
 
@@ -45,4 +46,18 @@ ct-convert "$T/long" "$T/long.nrrd" --meta "$T/long.tsv"
 is "$(meta_field "$T/long.tsv" ContrastBolusAgent)|$(meta_field "$T/long.tsv" ClinicalTrialTimePointID)|$(wc -l < "$T/long.tsv")" \
 	"ORAL AND IV|T1|2" "a tab and a newline inside a value become spaces"
 is "$(meta_field "$T/long.tsv" thickness_1_5mm) $(meta_field "$T/long.tsv" more_than_50_slices)" "0 1" "6 mm fails the thickness filter, 51 slices pass"
+
+# A slice written without File Meta (so without TransferSyntaxUID) after slices with one: the
+# list of distinct transfer syntaxes used to loop forever on the empty one.
+gen "$T/bare" --rows 8 --cols 8 --slices 4 --seed 3
+"$PYTHON" - "$T/bare/IM00003.dcm" <<'PY'
+import sys, pydicom
+from pydicom.dataset import Dataset
+d = pydicom.dcmread(sys.argv[1])
+d.is_little_endian, d.is_implicit_VR, d.file_meta, d.preamble = True, False, Dataset(), None
+d.save_as(sys.argv[1], write_like_original=True)
+PY
+timeout 20 ct-convert "$T/bare" "$T/bare.nrrd" --meta "$T/bare.tsv"
+is "$? $(meta_field "$T/bare.tsv" transfer_syntax) $(meta_field "$T/bare.tsv" slices)" "0 1.2.840.10008.1.2.1 4" \
+	"a slice without TransferSyntaxUID beside others: converted, the others' syntax listed"
 done_testing
