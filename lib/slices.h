@@ -1,18 +1,17 @@
 /* slices.h: the CT series in a folder of DICOM files, chosen and checked from headers only.
  *
- * ct_slices_read() lists the regular files at the top of DIR (symlinks followed; as plastimatch,
- * no subfolders), reads each one's header on several threads, and takes the series with most
- * image slices (ties: the smaller SeriesInstanceUID) unless opts names one. What it sets aside
- * is counted: files that are not DICOM (lib/dicom's sniff) and DICOMDIRs, non-image objects
- * (no Rows/Columns), localizers (LOCALIZER in ImageType) and the other series (each named on
- * stderr).
+ * ct_slices_read() reads the headers of the files at the top of DIR (lib/headers: symlinks
+ * followed; as plastimatch, no subfolders) and takes the series with most image slices (ties:
+ * the smaller SeriesInstanceUID) unless opts names one. What it sets aside is counted: files
+ * that are not DICOM (lib/dicom's sniff) and DICOMDIRs, non-image objects (no Rows/Columns),
+ * localizers (LOCALIZER in ImageType) and the other series (each named on stderr).
  *
- * A file that is DICOM (by the sniff) but whose header cannot be read, and an instance of the
- * chosen series that has PixelData but no usable Rows/Columns, fail the whole folder (CT_EDATA,
- * naming the file and where its header broke): it may be a slice of the series, and a volume
- * without it would be silently wrong. With opts->skip_bad_files such a file is skipped
- * instead, named on stderr and in skipped[] (so is a slice that lib/volume could not decode,
- * through ct_slices_skip()).
+ * A file that is DICOM (by the sniff) but whose header cannot be read, and one that has
+ * PixelData but no usable Rows/Columns (a broken image, never a non-image object), fail the
+ * whole folder (CT_EDATA, naming the first such file by name and where its header broke): it
+ * may be a slice of the series, and a volume without it would be silently wrong. With
+ * opts->skip_bad_files such a file is skipped instead, named on stderr and in skipped[] (so is
+ * a slice that lib/volume could not decode, through ct_slices_skip()).
  *
  * Every slice of the chosen series must have ImagePositionPatient, ImageOrientationPatient and
  * PixelSpacing, one frame, PixelData not cut short (as far as the header shows), and the same
@@ -23,20 +22,9 @@
 #define CT_SLICES_H
 
 #include "err.h"
+#include "headers.h"
 
 #include <stddef.h>
-
-#define CT_UID_LEN 68
-
-/* What one slice's header says. */
-typedef struct {
-	char *path;
-	char ts[CT_UID_LEN];                 /* TransferSyntaxUID */
-	int native;                          /* ...uncompressed (little or big endian) */
-	int rows, cols, bits, bits_stored, pixel_rep, samples;
-	long long pixel_offset;              /* ct_dicom_pixel_offset(): -1 when unknown */
-	double ipp[3], iop[6], ps[2], slope, intercept, thickness, gantry_tilt;
-} ct_slice;
 
 typedef struct {
 	const char *series_uid; /* NULL: the series with most image slices */
