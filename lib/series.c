@@ -1,119 +1,52 @@
 /* series.c: see series.h. */
 #include "series.h"
-#include "dicom.h"
-#include "fs.h"
-#include "par.h"
+#include "headers.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
-/* What one file's header says. */
-typedef struct {
-	char *path;
-	int dicom, image, localizer;
-	ct_series s; /* the file's own values; counts unused */
-} header;
-
-typedef struct {
-	header *h;
-	size_t n, cap;
-} files;
-
-static int by_path(const void *a, const void *b)
+/* src into dst of cap bytes, cut to fit. */
+static void copy_text(char *dst, size_t cap, const char *src)
 {
-	return strcmp(((const header *)a)->path, ((const header *)b)->path);
+	size_t n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	dst[n] = 0;
 }
 
-/* The regular files at the top of dir, in name order, appended to fs. */
-static ct_code list_dir(const char *dir, files *fs)
+/* A series as its file h describes it (counts zero). */
+static void describe(const ct_header *h, ct_series *s)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return ct_fail_errno(CT_EDATA, "%s", dir);
-	size_t first = fs->n;
-	struct dirent *e;
-	ct_code c = CT_OK;
-	while (c == CT_OK && (e = readdir(d))) {
-		struct stat st;
-		char *p = ct_path_join(dir, e->d_name);
-		if (!p) {
-			c = ct_fail(CT_ENOMEM, "%s: out of memory", dir);
-			break;
-		}
-		if (stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
-			free(p);
-			continue;
-		}
-		if (fs->n == fs->cap) {
-			size_t cap = fs->cap ? fs->cap * 2 : 256;
-			header *h = realloc(fs->h, cap * sizeof *h);
-			if (!h) {
-				free(p);
-				c = ct_fail(CT_ENOMEM, "%s: out of memory", dir);
-				break;
-			}
-			fs->h = h, fs->cap = cap;
-		}
-		fs->h[fs->n++] = (header){.path = p};
-	}
-	closedir(d);
-	qsort(fs->h + first, fs->n - first, sizeof *fs->h, by_path);
-	return c;
-}
-
-static void text(const ct_dicom *d, uint32_t tag, char *out, size_t cap)
-{
-	if (ct_dicom_text(d, tag, out, cap) < 0)
-		out[0] = 0;
-	for (char *p = out; *p; p++)
-		if (*p == '\t' || *p == '\n' || *p == '\r')
-			*p = ' ';
-}
-
-static ct_code read_header(void *ctx, size_t i)
-{
-	header *h = &((files *)ctx)->h[i];
-	ct_dicom *d;
-	if (ct_dicom_sniff(h->path) != CT_DICOM_FILE || ct_dicom_open(h->path, &d) != CT_OK)
-		return CT_OK; /* not DICOM: counted, not an error */
-	ct_series *s = &h->s;
-	double v[6];
-	h->dicom = 1;
-	text(d, CT_TAG(0x0020, 0x000e), s->uid, sizeof s->uid);
-	text(d, CT_TAG(0x0020, 0x0011), s->number, sizeof s->number);
-	text(d, CT_TAG(0x0008, 0x0060), s->modality, sizeof s->modality);
-	text(d, CT_TAG(0x0008, 0x103e), s->description, sizeof s->description);
-	text(d, CT_TAG(0x0018, 0x1210), s->kernel, sizeof s->kernel);
-	text(d, CT_TAG(0x0008, 0x0008), s->image_type, sizeof s->image_type);
+	*s = (ct_series){0};
+	copy_text(s->uid, sizeof s->uid, h->series_uid);
+	copy_text(s->number, sizeof s->number, h->number);
+	copy_text(s->modality, sizeof s->modality, h->modality);
+	copy_text(s->description, sizeof s->description, h->description);
+	copy_text(s->kernel, sizeof s->kernel, h->kernel);
+	copy_text(s->contrast, sizeof s->contrast, h->contrast);
+	copy_text(s->thickness_text, sizeof s->thickness_text, h->thickness_text);
+	copy_text(s->image_type, sizeof s->image_type, h->image_type);
 	for (char *p = s->image_type; (p = strchr(p, '\\')); )
 		*p = '/'; /* as CT-FM's table joins values */
-	text(d, CT_TAG(0x0018, 0x0010), s->contrast, sizeof s->contrast);
-	text(d, CT_TAG(0x0018, 0x0050), s->thickness_text, sizeof s->thickness_text);
-	s->has_thickness = ct_dicom_numbers(d, CT_TAG(0x0018, 0x0050), &s->thickness, 1) == 1;
-	if (ct_dicom_numbers(d, CT_TAG(0x0018, 0x1120), &s->gantry_tilt, 1) != 1)
-		s->gantry_tilt = 0;
-	h->image = ct_dicom_numbers(d, CT_TAG(0x0028, 0x0010), v, 1) == 1 && (s->rows = (int)v[0]) > 0
-	           && ct_dicom_numbers(d, CT_TAG(0x0028, 0x0011), v, 1) == 1 && (s->cols = (int)v[0]) > 0;
-	h->localizer = strstr(s->image_type, "LOCALIZER") != NULL;
-	if ((s->has_normal = ct_dicom_numbers(d, CT_TAG(0x0020, 0x0037), v, 6) == 6)) {
-		double z = v[0] * v[4] - v[1] * v[3]; /* z of row x column cosines */
-		s->normal_z = fabs(z);
+	s->has_thickness = h->has_thickness;
+	s->thickness = h->s.thickness;
+	s->gantry_tilt = h->s.gantry_tilt;
+	if ((s->has_normal = h->has_iop)) {
+		const double *v = h->s.iop;
+		s->normal_z = fabs(v[0] * v[4] - v[1] * v[3]); /* z of row x column cosines */
 	}
-	ct_dicom_close(d);
-	return CT_OK;
+	if (h->image)
+		s->rows = h->s.rows, s->cols = h->s.cols;
 }
 
 /* The series of file h in l, added when new. */
-static ct_series *series_of(ct_series_list *l, const header *h, size_t *cap)
+static ct_series *series_of(ct_series_list *l, const ct_header *h, size_t *cap)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->s[i].uid, h->s.uid))
+		if (!strcmp(l->s[i].uid, h->series_uid))
 			return &l->s[i];
 	if (l->n == *cap) {
 		size_t nc = *cap ? *cap * 2 : 8;
@@ -123,17 +56,16 @@ static ct_series *series_of(ct_series_list *l, const header *h, size_t *cap)
 		l->s = s, *cap = nc;
 	}
 	ct_series *s = &l->s[l->n++];
-	*s = h->s;
-	s->slices = s->localizers = s->other = 0;
+	describe(h, s);
 	s->rows = s->cols = 0;
 	return s;
 }
 
-static ct_code group(const files *fs, ct_series_list *l)
+static ct_code group(const ct_headers *hs, ct_series_list *l)
 {
 	size_t cap = 0;
-	for (size_t i = 0; i < fs->n; i++) {
-		const header *h = &fs->h[i];
+	for (size_t i = 0; i < hs->n; i++) {
+		const ct_header *h = &hs->h[i];
 		if (!h->dicom) {
 			l->not_dicom++;
 			continue;
@@ -148,7 +80,7 @@ static ct_code group(const files *fs, ct_series_list *l)
 		} else {
 			if (!s->slices) { /* the first slice describes the series */
 				size_t loc = s->localizers, other = s->other;
-				*s = h->s;
+				describe(h, s);
 				s->localizers = loc, s->other = other;
 			}
 			s->mixed_size |= h->s.rows != s->rows || h->s.cols != s->cols;
@@ -161,19 +93,13 @@ static ct_code group(const files *fs, ct_series_list *l)
 ct_code ct_series_scan(char *const *dirs, size_t ndirs, int threads, ct_series_list *out)
 {
 	*out = (ct_series_list){0};
-	files fs = {0};
-	ct_code c = CT_OK;
-	for (size_t i = 0; c == CT_OK && i < ndirs; i++)
-		c = list_dir(dirs[i], &fs);
-	ct_dicom_init();
-	if (c == CT_OK)
-		c = ct_par_for(fs.n, threads, read_header, &fs);
-	out->files = fs.n;
-	if (c == CT_OK)
-		c = group(&fs, out);
-	for (size_t i = 0; i < fs.n; i++)
-		free(fs.h[i].path);
-	free(fs.h);
+	ct_headers hs;
+	ct_code c = ct_headers_read((const char *const *)dirs, ndirs, threads, &hs);
+	if (c)
+		return c;
+	out->files = hs.n;
+	c = group(&hs, out);
+	ct_headers_free(&hs);
 	if (c)
 		ct_series_free(out);
 	return c;

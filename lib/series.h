@@ -1,13 +1,13 @@
 /* series.h: the CT series found in DICOM folders, described from their headers, and the one a
  * plain-CT rule picks (a study of several series: thin and thick, soft and bone kernels).
  *
- * ct_series_scan() reads the header of every regular file at the top of each folder (on
- * several threads; non-DICOM files are counted and skipped) and groups the files by
- * SeriesInstanceUID across the folders. Each series is described by its first file in name
+ * ct_series_scan() reads the header of every regular file at the top of each folder
+ * (lib/headers; files that are not DICOM, or whose header cannot be read, are counted and
+ * skipped) and groups the files by SeriesInstanceUID across the folders. Each series is described by its first file in name
  * order (folders in the order given): SeriesNumber, SeriesDescription, ConvolutionKernel,
  * SliceThickness, ImageType, ContrastBolusAgent, Modality, GantryDetectorTilt, Rows/Columns,
- * and counted: image slices (Rows and Columns set, not LOCALIZER in ImageType), localizers,
- * other objects.
+ * and counted: image slices (Rows and Columns set, LOCALIZER not one of ImageType's values),
+ * localizers, other objects.
  *
  * ct_series_choose() ranks them by the rule (documented in ct-series --help, the user's copy):
  * a series is eligible when it is CT with image slices, axial (its slice normal within 45
