@@ -76,6 +76,8 @@ static int native(const char *ts)
 /* The series' text, as written ("" when absent). */
 static void read_text(const ct_dicom *d, ct_header *h)
 {
+	if (ct_dicom_text(d, CT_TAG(0x0008, 0x0016), h->sop_class, sizeof h->sop_class) <= 0)
+		ct_dicom_text(d, CT_TAG(0x0002, 0x0002), h->sop_class, sizeof h->sop_class);
 	ct_dicom_text(d, CT_TAG(0x0020, 0x000e), h->series_uid, sizeof h->series_uid);
 	ct_dicom_text(d, CT_TAG(0x0020, 0x0011), h->number, sizeof h->number);
 	ct_dicom_text(d, CT_TAG(0x0008, 0x0060), h->modality, sizeof h->modality);

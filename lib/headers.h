@@ -46,11 +46,12 @@ typedef struct {
 	int frames;             /* NumberOfFrames */
 	long long pixel_bytes;  /* ct_dicom_pixel_bytes(): 0 no PixelData, -1 unknown */
 	int has_ipp, has_iop, has_ps, has_thickness;
-	char series_uid[CT_UID_LEN], number[16], modality[20], description[CT_HEADER_TEXT],
-	     kernel[CT_HEADER_TEXT], contrast[CT_HEADER_TEXT], thickness_text[32], image_type[256];
-	/* SeriesInstanceUID, SeriesNumber, Modality, SeriesDescription, ConvolutionKernel,
-	 * ContrastBolusAgent, SliceThickness as written, ImageType ('\'-joined), each truncated
-	 * to its buffer */
+	char sop_class[CT_UID_LEN], series_uid[CT_UID_LEN], number[16], modality[20],
+	     description[CT_HEADER_TEXT], kernel[CT_HEADER_TEXT], contrast[CT_HEADER_TEXT],
+	     thickness_text[32], image_type[256];
+	/* SOPClassUID (else the File Meta's MediaStorageSOPClassUID), SeriesInstanceUID,
+	 * SeriesNumber, Modality, SeriesDescription, ConvolutionKernel, ContrastBolusAgent,
+	 * SliceThickness as written, ImageType ('\'-joined), each truncated to its buffer */
 } ct_header;
 
 typedef struct {
