@@ -10,17 +10,37 @@
 
 /* ---- the files that cannot be used -------------------------------------------------------- */
 
-/* A file with pixels but no usable size is a broken image (a non-image object has neither):
- * made unreadable, with why. */
-static ct_code mark_broken_image(ct_header *h)
+/* h cannot be used, ct_errmsg() says why: set aside as unreadable. */
+static ct_code mark_unreadable(ct_header *h)
 {
-	if (!h->dicom || h->image || h->pixel_bytes <= 0)
-		return CT_OK;
-	ct_fail(CT_EDATA, "%s: (0028,0010) Rows, (0028,0011) Columns: missing or not a number, "
-	        "though the file has (7FE0,0010) PixelData", h->s.path);
 	h->dicom = 0;
 	h->unreadable = strdup(ct_errmsg());
 	return h->unreadable ? CT_OK : ct_fail(CT_ENOMEM, "out of memory");
+}
+
+/* CT Image Storage, and its Enhanced and Legacy Converted Enhanced forms (PS3.4 B.5). */
+static int ct_image_class(const char *uid)
+{
+	return !strcmp(uid, "1.2.840.10008.5.1.4.1.1.2") || !strcmp(uid, "1.2.840.10008.5.1.4.1.1.2.1") ||
+	       !strcmp(uid, "1.2.840.10008.5.1.4.1.1.2.2");
+}
+
+/* A file with pixels but no usable size, or a CT image without one (Rows is required there: a
+ * header cut off before it still parses), is a broken image, never a non-image object: made
+ * unreadable, with why. */
+static ct_code mark_broken_image(ct_header *h)
+{
+	if (!h->dicom || h->image)
+		return CT_OK;
+	if (h->pixel_bytes > 0)
+		ct_fail(CT_EDATA, "%s: (0028,0010) Rows, (0028,0011) Columns: missing or not a number, "
+		        "though the file has (7FE0,0010) PixelData", h->s.path);
+	else if (ct_image_class(h->sop_class))
+		ct_fail(CT_EDATA, "%s: (0028,0010) Rows, (0028,0011) Columns: missing or not a number, "
+		        "though its SOP Class is CT Image Storage (%s; a file cut short?)", h->s.path, h->sop_class);
+	else
+		return CT_OK;
+	return mark_unreadable(h);
 }
 
 /* ---- the files skipped -------------------------------------------------------------------- */
@@ -46,13 +66,38 @@ static ct_code note_skipped(ct_slices *s, const char *path, const char *why)
 	return CT_OK;
 }
 
-/* The files that cannot be used, in name order: the first fails the folder, or (skip) each is
- * skipped and named. */
-static ct_code bad_files(ct_headers *hs, int skip, ct_slices *s)
+/* A missing or cut-off PixelData shows in the header read already (GDCM would read a cut-off
+ * one with a zero-filled tail): made unreadable, with why. */
+static ct_code mark_missing_pixels(ct_header *h)
+{
+	long long need = (long long)h->s.rows * h->s.cols * (h->s.bits / 8);
+	if (h->pixel_bytes == 0)
+		ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: missing", h->s.path);
+	else if (h->pixel_bytes > 0 && h->s.native && h->pixel_bytes < need)
+		ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: %lld bytes where %dx%d pixels need %lld (file "
+		        "truncated)", h->s.path, h->pixel_bytes, h->s.cols, h->s.rows, need);
+	else
+		return CT_OK;
+	return mark_unreadable(h);
+}
+
+static int is_slice(const ct_header *f)
+{
+	return f->dicom && f->image && !f->localizer;
+}
+
+typedef ct_code (*bad_check)(ct_header *h);
+
+/* The bad files, in name order: those unreadable, and those check finds bad among the files
+ * read (uid NULL) or among the slices of the series uid. The first fails the folder, or (skip)
+ * each is skipped and named. */
+static ct_code bad_files(ct_headers *hs, bad_check check, const char *uid, int skip, ct_slices *s)
 {
 	for (size_t i = 0; i < hs->n; i++) {
 		ct_header *h = &hs->h[i];
-		ct_code c = mark_broken_image(h);
+		if (uid && !(is_slice(h) && !strcmp(h->series_uid, uid)))
+			continue;
+		ct_code c = h->dicom ? check(h) : CT_OK;
 		if (!c && h->unreadable)
 			c = skip ? note_skipped(s, h->s.path, h->unreadable) : ct_fail(CT_EDATA, "%s", h->unreadable);
 		if (c)
@@ -75,11 +120,6 @@ ct_code ct_slices_skip(ct_slices *s, const ct_slice *slice, const char *why)
 }
 
 /* ---- choosing the series ----------------------------------------------------------------- */
-
-static int is_slice(const ct_header *f)
-{
-	return f->dicom && f->image && !f->localizer;
-}
 
 /* The chosen series' UID into s->uid; counts of what is set aside into s. */
 static ct_code choose_series(const char *dir, const ct_headers *hs, const char *want, ct_slices *s)
@@ -166,20 +206,6 @@ static int differs(const double *a, const double *b, int n, double tol)
 	return 0;
 }
 
-/* A missing or cut-off PixelData shows in the header read already (GDCM would read a cut-off
- * one with a zero-filled tail). */
-static ct_code check_pixels(const ct_header *f)
-{
-	const ct_slice *s = &f->s;
-	long long need = (long long)s->rows * s->cols * (s->bits / 8);
-	if (f->pixel_bytes == 0)
-		return ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: missing", s->path);
-	if (f->pixel_bytes > 0 && s->native && f->pixel_bytes < need)
-		return ct_fail(CT_EDATA, "%s: (7FE0,0010) PixelData: %lld bytes where %dx%d pixels "
-		               "need %lld (file truncated)", s->path, f->pixel_bytes, s->cols, s->rows, need);
-	return CT_OK;
-}
-
 /* Every slice must be a single frame with position, orientation and spacing, and agree with
  * the first on size, orientation and spacing. */
 static ct_code check_slices(ct_header **fs, size_t n)
@@ -209,9 +235,6 @@ static ct_code check_slices(ct_header **fs, size_t n)
 		if (differs(s->ps, a->ps, 2, 1e-4))
 			return ct_fail(CT_EDATA, "%s: (0028,0030) PixelSpacing: differs from %s", s->path,
 			               a->path);
-		ct_code c = check_pixels(f);
-		if (c)
-			return c;
 	}
 	return CT_OK;
 }
@@ -229,7 +252,7 @@ static ct_code take_slices(ct_headers *hs, ct_slices *s)
 	for (size_t i = 0; i < hs->n; i++)
 		if (is_slice(&hs->h[i]) && strcmp(hs->h[i].series_uid, s->uid) == 0)
 			mine[n++] = &hs->h[i];
-	ct_code c = check_slices(mine, n);
+	ct_code c = n ? check_slices(mine, n) : ct_fail(CT_EDATA, "%s: no slice left to convert", s->dir);
 	for (size_t i = 0; !c && i < n; i++) {
 		s->slice[s->n++] = mine[i]->s;
 		mine[i]->s.path = NULL; /* s owns it now */
@@ -246,9 +269,11 @@ ct_code ct_slices_read(const char *dir, const ct_slices_opts *o, ct_slices *s)
 	ct_headers hs;
 	ct_code c = ct_headers_read(&dir, 1, o->threads, &hs);
 	if (!c)
-		c = bad_files(&hs, o->skip_bad_files, s);
+		c = bad_files(&hs, mark_broken_image, NULL, o->skip_bad_files, s);
 	if (!c)
 		c = choose_series(dir, &hs, o->series_uid, s);
+	if (!c)
+		c = bad_files(&hs, mark_missing_pixels, s->uid, o->skip_bad_files, s);
 	if (!c) {
 		count_instances(&hs, s);
 		c = take_slices(&hs, s);

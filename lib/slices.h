@@ -6,17 +6,19 @@
  * that are not DICOM (lib/dicom's sniff) and DICOMDIRs, non-image objects (no Rows/Columns),
  * localizers (LOCALIZER in ImageType) and the other series (each named on stderr).
  *
- * A file that is DICOM (by the sniff) but whose header cannot be read, and one that has
- * PixelData but no usable Rows/Columns (a broken image, never a non-image object), fail the
- * whole folder (CT_EDATA, naming the first such file by name and where its header broke): it
+ * Bad files fail the whole folder (CT_EDATA, naming the first by name and where it broke):
+ * a file that is DICOM (by the sniff) but whose header cannot be read; one without usable
+ * Rows/Columns that has PixelData or whose SOP Class is CT Image Storage (a broken image, never
+ * a non-image object: a header cut off before Rows still parses); a slice of the chosen series
+ * whose PixelData is missing or, uncompressed, cut short (as far as the header shows). Each
  * may be a slice of the series, and a volume without it would be silently wrong. With
- * opts->skip_bad_files such a file is skipped instead, named on stderr and in skipped[] (so is
+ * opts->skip_bad_files they are skipped instead, each named on stderr and in skipped[] (so is
  * a slice that lib/volume could not decode, through ct_slices_skip()).
  *
  * Every slice of the chosen series must have ImagePositionPatient, ImageOrientationPatient and
- * PixelSpacing, one frame, PixelData not cut short (as far as the header shows), and the same
- * Rows/Columns, orientation and pixel spacing as the first slice (by file name); an error names
- * the file and the tag. Pixels are not read here (lib/volume decodes them).
+ * PixelSpacing, one frame, and the same Rows/Columns, orientation and pixel spacing as the first
+ * slice (by file name); an error names the file and the tag. Pixels are not read here
+ * (lib/volume decodes them).
  */
 #ifndef CT_SLICES_H
 #define CT_SLICES_H

@@ -2,8 +2,9 @@
 # A DICOM file of the folder that cannot be read fails the series (issue 12), where it used to
 # be dropped silently (a 119-slice volume "laid on 120 planes"): 200 bytes overwritten in the
 # header of one of 120 slices (random bytes, then 0xFF bytes, which make GDCM abort), a slice
-# cut off inside its header, a slice whose Rows are gone though its pixels are there, a
-# JPEG-LS slice whose pixel data does not decode. Each ends with exit 1, an
+# cut off inside its header, one cut off just before its Rows (the rest parses), one cut off
+# inside its pixel data, a slice whose Rows are gone though its pixels are there, a JPEG-LS
+# slice whose pixel data does not decode. Each ends with exit 1, an
 # error naming the file and the tag (or the step) where it broke, and nothing written. With
 # --skip-bad-files the series converts without the bad file, exactly as the folder without it
 # does, and the record names it in skipped_files. Files that are not DICOM (a README, a .txt,
@@ -54,6 +55,12 @@ broken cut-header truncate -s 700
 fails cut-header "header"
 broken no-rows "$PYTHON" -c 'import pydicom, sys; d = pydicom.dcmread(sys.argv[1]); del d.Rows; d.save_as(sys.argv[1])'
 fails no-rows "(0028,0010) Rows"
+# Cut just before its Rows element: what is left parses (GDCM stops at the end of the file),
+# as a DICOM object without an image, but its SOP Class says CT image.
+broken cut-at-rows "$PYTHON" -c 'import sys; p = sys.argv[1]; d = open(p, "rb").read(); open(p, "wb").write(d[:d.index(b"\x28\x00\x10\x00US")])'
+fails cut-at-rows "(0028,0010) Rows.*CT Image Storage"
+broken cut-pixels truncate -s -300
+fails cut-pixels "(7FE0,0010) PixelData.*truncated"
 
 gen "$T/jls" --rows 32 --cols 32 --slices 120 --seed 12 --compress jpegls
 size=$(stat -c %s "$T/jls/IM00060.dcm")
@@ -64,7 +71,7 @@ is "$? $(ls -a "$T" | grep -c '^out\.')" "1 0" "JPEG-LS pixel data that does not
 ok "...the error names the file and (7FE0,0010) PixelData" grep -q 'IM00060\.dcm: (7FE0,0010) PixelData' "$T/err"
 
 # --skip-bad-files: the volume of the folder without the file, and the record says so.
-for name in random-header ff-header cut-header no-rows; do
+for name in random-header ff-header cut-header no-rows cut-at-rows cut-pixels; do
 	ct-convert --skip-bad-files "$T/$name" "$T/$name.nrrd" --meta "$T/$name.tsv" 2>"$T/err"
 	is "$? $(md5_of "$T/$name.nrrd") $(meta_field "$T/$name.tsv" skipped_files)" "0 $(md5_of "$T/without.nrrd") IM00060.dcm" \
 		"$name, --skip-bad-files: the volume without the file; skipped_files names it"
