@@ -73,20 +73,22 @@ static int native(const char *ts)
 	       !strcmp(ts, "1.2.840.10008.1.2.2");
 }
 
-/* The series' text, as written ("" when absent). */
-static void read_text(const ct_dicom *d, ct_header *h)
+/* The series' text, as written ("" when absent); what only describes it, with describe. */
+static void read_text(const ct_dicom *d, ct_header *h, int describe)
 {
 	if (ct_dicom_text(d, CT_TAG(0x0008, 0x0016), h->sop_class, sizeof h->sop_class) <= 0)
 		ct_dicom_text(d, CT_TAG(0x0002, 0x0002), h->sop_class, sizeof h->sop_class);
 	ct_dicom_text(d, CT_TAG(0x0020, 0x000e), h->series_uid, sizeof h->series_uid);
+	ct_dicom_text(d, CT_TAG(0x0008, 0x0008), h->image_type, sizeof h->image_type);
+	h->localizer = has_word(h->image_type, "LOCALIZER");
+	if (!describe)
+		return;
 	ct_dicom_text(d, CT_TAG(0x0020, 0x0011), h->number, sizeof h->number);
 	ct_dicom_text(d, CT_TAG(0x0008, 0x0060), h->modality, sizeof h->modality);
 	ct_dicom_text(d, CT_TAG(0x0008, 0x103e), h->description, sizeof h->description);
 	ct_dicom_text(d, CT_TAG(0x0018, 0x1210), h->kernel, sizeof h->kernel);
 	ct_dicom_text(d, CT_TAG(0x0018, 0x0010), h->contrast, sizeof h->contrast);
 	ct_dicom_text(d, CT_TAG(0x0018, 0x0050), h->thickness_text, sizeof h->thickness_text);
-	ct_dicom_text(d, CT_TAG(0x0008, 0x0008), h->image_type, sizeof h->image_type);
-	h->localizer = has_word(h->image_type, "LOCALIZER");
 }
 
 /* The pixel and geometry values. */
@@ -117,7 +119,8 @@ static void read_numbers(const ct_dicom *d, ct_header *h)
 
 static ct_code read_header(void *ctx, size_t i)
 {
-	ct_header *h = &((ct_headers *)ctx)->h[i];
+	const ct_headers *hs = ctx;
+	ct_header *h = &hs->h[i];
 	ct_dicom *d;
 	if (ct_dicom_open(h->s.path, &d) != CT_OK) {
 		ct_dicom_kind kind = ct_dicom_sniff(h->s.path);
@@ -128,7 +131,7 @@ static ct_code read_header(void *ctx, size_t i)
 		return h->unreadable ? CT_OK : ct_fail(CT_ENOMEM, "out of memory");
 	}
 	h->dicom = 1;
-	read_text(d, h);
+	read_text(d, h, hs->describe);
 	read_numbers(d, h);
 	ct_dicom_close(d);
 	return CT_OK;
@@ -136,9 +139,9 @@ static ct_code read_header(void *ctx, size_t i)
 
 /* ---- the folders' headers ---------------------------------------------------------------- */
 
-ct_code ct_headers_read(const char *const *dirs, size_t ndirs, int threads, ct_headers *out)
+ct_code ct_headers_read(const char *const *dirs, size_t ndirs, int threads, int describe, ct_headers *out)
 {
-	*out = (ct_headers){0};
+	*out = (ct_headers){.describe = describe};
 	size_t cap = 0;
 	ct_code c = CT_OK;
 	for (size_t i = 0; !c && i < ndirs; i++)

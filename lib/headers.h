@@ -51,16 +51,20 @@ typedef struct {
 	     thickness_text[32], image_type[256];
 	/* SOPClassUID (else the File Meta's MediaStorageSOPClassUID), SeriesInstanceUID,
 	 * SeriesNumber, Modality, SeriesDescription, ConvolutionKernel, ContrastBolusAgent,
-	 * SliceThickness as written, ImageType ('\'-joined), each truncated to its buffer */
+	 * SliceThickness as written, ImageType ('\'-joined), each truncated to its buffer; number,
+	 * modality, description, kernel, contrast and thickness_text are read only with describe
+	 * (lib/series describes series by them; lib/slices does not need them) */
 } ct_header;
 
 typedef struct {
 	ct_header *h;           /* every regular file of the folders, in the order above */
 	size_t n;
+	int describe;           /* the text that describes a series read too */
 } ct_headers;
 
-/* The files of dirs[0..ndirs) and their headers (threads 0: one per online CPU). */
-ct_code ct_headers_read(const char *const *dirs, size_t ndirs, int threads, ct_headers *out);
+/* The files of dirs[0..ndirs) and their headers (threads 0: one per online CPU; describe: the
+ * descriptive text too, see ct_header). */
+ct_code ct_headers_read(const char *const *dirs, size_t ndirs, int threads, int describe, ct_headers *out);
 void ct_headers_free(ct_headers *hs);
 
 #endif

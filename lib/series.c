@@ -94,7 +94,7 @@ ct_code ct_series_scan(char *const *dirs, size_t ndirs, int threads, ct_series_l
 {
 	*out = (ct_series_list){0};
 	ct_headers hs;
-	ct_code c = ct_headers_read((const char *const *)dirs, ndirs, threads, &hs);
+	ct_code c = ct_headers_read((const char *const *)dirs, ndirs, threads, 1, &hs);
 	if (c)
 		return c;
 	out->files = hs.n;

@@ -267,7 +267,7 @@ ct_code ct_slices_read(const char *dir, const ct_slices_opts *o, ct_slices *s)
 	if (!(s->dir = strdup(dir)))
 		return ct_fail(CT_ENOMEM, "out of memory");
 	ct_headers hs;
-	ct_code c = ct_headers_read(&dir, 1, o->threads, &hs);
+	ct_code c = ct_headers_read(&dir, 1, o->threads, 0, &hs);
 	if (!c)
 		c = bad_files(&hs, mark_broken_image, NULL, o->skip_bad_files, s);
 	if (!c)

@@ -64,7 +64,7 @@ int main(void)
 
 	const char *dirs[] = {dir, CT5N};
 	ct_headers hs;
-	ct_code c = ct_headers_read(dirs, 2, 2, &hs);
+	ct_code c = ct_headers_read(dirs, 2, 2, 1, &hs);
 	CHECK(c == CT_OK && hs.n == 10, "two folders: 5 files of the scratch one (not its subfolder), 5 of CT5N (%zu)", hs.n);
 	if (c || hs.n != 10)
 		return tap_done();
@@ -94,17 +94,23 @@ int main(void)
 	CHECK(ct5n, "CT5N: five 16 x 16 uncompressed CT slices of one series, with position, orientation, spacing");
 
 	ct_headers one;
-	c = ct_headers_read(dirs, 2, 1, &one);
+	c = ct_headers_read(dirs, 2, 1, 1, &one);
 	int same = c == CT_OK && one.n == hs.n;
 	for (size_t i = 0; same && i < hs.n; i++)
 		same = !strcmp(one.h[i].s.path, hs.h[i].s.path) && same_header(&one.h[i], &hs.h[i]);
 	CHECK(same, "one thread reads what two do");
 	ct_headers_free(&one);
+	c = ct_headers_read(dirs, 2, 2, 0, &one);
+	CHECK(c == CT_OK && one.n == hs.n && !one.h[5].modality[0] && !one.h[5].description[0] &&
+	      !strcmp(one.h[5].series_uid, hs.h[5].series_uid) && !strcmp(one.h[5].sop_class, hs.h[5].sop_class) &&
+	      !strcmp(one.h[5].image_type, hs.h[5].image_type) && one.h[5].s.rows == 16,
+	      "without describe: the series' UID, SOP Class, ImageType and numbers, not its description");
+	ct_headers_free(&one);
 	ct_headers_free(&hs);
 	CHECK(hs.n == 0 && hs.h == NULL, "freed, the list is empty");
 
 	const char *missing[] = {CT5N, "/nonexistent/ct-unit"};
-	c = ct_headers_read(missing, 2, 2, &hs);
+	c = ct_headers_read(missing, 2, 2, 1, &hs);
 	CHECK(c == CT_EDATA && strstr(ct_errmsg(), "/nonexistent/ct-unit") && hs.n == 0,
 	      "a folder that cannot be read fails the call, naming it, nothing returned: %s", ct_errmsg());
 
