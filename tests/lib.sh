@@ -47,12 +47,13 @@ pass() { _n=$((_n + 1)); echo "ok $_n - $1"; }
 fail() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $1"; }
 
 ok() {
-	local desc=$1; shift
-	if "$@" >"$T/.ok.out" 2>&1; then
+	local desc=$1 rc=0; shift
+	"$@" >"$T/.ok.out" 2>&1 || rc=$?
+	if [ "$rc" = 0 ]; then
 		pass "$desc"
 	else
 		fail "$desc"
-		diag "command: $*" "exit: $?"
+		diag "command: $*" "exit: $rc"
 		tail -n 20 "$T/.ok.out" | diag "$(cat)"
 	fi
 }
