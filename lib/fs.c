@@ -78,16 +78,22 @@ ct_code ct_atomic_commit(ct_atomic *a)
 	return c;
 }
 
-ct_code ct_remove_temporaries(const char *dir)
+/* Remove dir's temporaries: every one, or (base set) only those of the final name base. */
+static ct_code remove_temporaries(const char *dir, const char *base)
 {
 	DIR *d = opendir(dir);
+	if (!d && base && errno == ENOENT) /* no directory, no temporaries of one file in it */
+		return CT_OK;
 	if (!d)
 		return ct_fail_errno(CT_EIO, "%s: cannot open directory", dir);
+	size_t blen = base ? strlen(base) : 0;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		const char *t = strstr(e->d_name, ".tmp.");
+		const char *t = base ? (strncmp(e->d_name, base, blen) ? NULL : e->d_name + blen)
+		                     : strstr(e->d_name, ".tmp.");
 		/* mkstemp's suffix: exactly six characters after ".tmp." */
-		if (t && strlen(t + 5) == 6 && unlinkat(dirfd(d), e->d_name, 0) && errno != ENOENT) {
+		if (t && !strncmp(t, ".tmp.", 5) && strlen(t + 5) == 6 && unlinkat(dirfd(d), e->d_name, 0) &&
+		    errno != ENOENT) {
 			ct_code c = ct_fail_errno(CT_EIO, "%s/%s: cannot remove", dir, e->d_name);
 			closedir(d);
 			return c;
@@ -95,6 +101,22 @@ ct_code ct_remove_temporaries(const char *dir)
 	}
 	closedir(d);
 	return CT_OK;
+}
+
+ct_code ct_remove_temporaries(const char *dir)
+{
+	return remove_temporaries(dir, NULL);
+}
+
+ct_code ct_atomic_clean(const char *path)
+{
+	char *copy = strdup(path), *dir = dir_of(path);
+	ct_code c = copy && dir ? CT_OK : ct_fail(CT_ENOMEM, "out of memory");
+	if (!c)
+		c = remove_temporaries(dir, basename(copy));
+	free(copy);
+	free(dir);
+	return c;
 }
 
 void ct_atomic_abort(ct_atomic *a)

@@ -29,6 +29,9 @@ ct_code ct_atomic_commit(ct_atomic *a);
 /* Remove the temporaries ("NAME.tmp.XXXXXX") that killed writers left in dir. Only for a caller
  * that knows no other writer is at work in dir (it holds dir's lock). */
 ct_code ct_remove_temporaries(const char *dir);
+/* Remove only the temporaries of the final name path (what a killed writer of path left), for a
+ * caller that is path's one writer (a make recipe: one a target). Reads path's directory. */
+ct_code ct_atomic_clean(const char *path);
 void ct_atomic_abort(ct_atomic *a);
 
 /* Whole buffer to path, atomically. */
