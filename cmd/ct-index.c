@@ -20,9 +20,10 @@ static const char usage[] =
 "  DIR/index.tsv      one row per converted scan: CT-FM's metadata columns, then ours\n"
 "                     (lib/record.h)\n"
 "  DIR/failed.tsv     one row per failed scan: scan, step, reason\n"
-"Per scan it reads DIR/records/<uuid>.tsv (ct-convert --meta: the metadata and the NRRD's\n"
-"path), DIR/dicom/<uuid>/.verified (ct-fetch's record, for the bytes) and\n"
-"DIR/failed/<uuid>.tsv (why a scan failed).\n"
+"Per scan it reads the files lib/scanfiles.h names: DIR/records/<uuid>.tsv (ct-convert --meta:\n"
+"the metadata and the NRRD's path; the scan is done when it exists), DIR/dicom/<uuid>/.verified\n"
+"(ct-fetch's record, for the bytes) and DIR/failed/<uuid>.tsv (why a scan failed). Done,\n"
+"failed and not done are counted as ct-status counts them.\n"
 "\n"
 "Exit status: 0 every scan of the plan is indexed; 1 some failed or are not done yet (the\n"
 "files are written all the same); 2 usage.\n";
@@ -36,11 +37,11 @@ typedef struct {
 } indexer;
 
 /* The columns only the pipeline knows, then the row. */
-static ct_code write_row(indexer *x, size_t prow, ct_record *rec)
+static ct_code write_row(indexer *x, size_t prow, ct_record *rec, unsigned long long dicom_bytes)
 {
 	const char *uuid = ct_tsv_get(x->plan, prow, 0);
 	char bytes[32];
-	snprintf(bytes, sizeof bytes, "%llu", ct_scan_dicom_bytes(x->dir, uuid));
+	snprintf(bytes, sizeof bytes, "%llu", dicom_bytes);
 	ct_record_set(rec, CT_REC_COLLECTION, ct_tsv_get(x->plan, prow, ct_tsv_col(x->plan, "collection_id")));
 	ct_record_set(rec, CT_REC_IDC_URL, ct_tsv_get(x->plan, prow, ct_tsv_col(x->plan, "url")));
 	ct_record_set(rec, CT_REC_SCAN, uuid);
@@ -48,31 +49,16 @@ static ct_code write_row(indexer *x, size_t prow, ct_record *rec)
 	return ct_record_put_row(x->index, rec);
 }
 
-/* A failed scan's reason, or a "not done" count. */
-static void note_missing(indexer *x, const char *uuid)
-{
-	char *f = ct_pathf("%s/failed/%s.tsv", x->dir, uuid), *buf;
-	if (ct_read_file(f, &buf, NULL) == CT_OK) {
-		buf[strcspn(buf, "\n")] = 0;
-		fprintf(x->failed, "%s\n", buf);
-		x->nfailed++;
-		free(buf);
-	} else {
-		x->left++;
-	}
-	free(f);
-}
-
-static ct_code index_scan(indexer *x, size_t prow)
+/* A done scan: its row and its pickle path (the record's). */
+static ct_code index_done(indexer *x, size_t prow, const ct_scan_state *st)
 {
 	const char *uuid = ct_tsv_get(x->plan, prow, 0);
-	char *rf = ct_pathf("%s/records/%s.tsv", x->dir, uuid);
+	char *rf = ct_scan_path(x->dir, uuid, CT_SCAN_RECORD);
 	ct_record rec;
 	ct_code c = rf ? ct_record_read(rf, &rec) : ct_fail(CT_ENOMEM, "out of memory");
 	if (c) {
 		free(rf);
-		note_missing(x, uuid);
-		return CT_OK;
+		return c;
 	}
 	const char *path = ct_record_get(&rec, CT_REC_PATH);
 	if (!*path)
@@ -80,12 +66,30 @@ static ct_code index_scan(indexer *x, size_t prow)
 		            "run make again to convert the scan again)", rf);
 	else if (!(x->paths[x->done] = strdup(path)))
 		c = ct_fail(CT_ENOMEM, "out of memory");
-	if (!c && (c = write_row(x, prow, &rec)))
+	if (!c && (c = write_row(x, prow, &rec, st->bytes)))
 		free(x->paths[x->done]);
 	if (!c)
 		x->done++;
 	ct_record_free(&rec);
 	free(rf);
+	return c;
+}
+
+static ct_code index_scan(indexer *x, size_t prow)
+{
+	ct_scan_state st;
+	ct_code c = ct_scan_state_read(x->dir, ct_tsv_get(x->plan, prow, 0), &st);
+	if (c)
+		return c;
+	if (st.stage == CT_SCAN_DONE) {
+		c = index_done(x, prow, &st);
+	} else if (st.stage == CT_SCAN_FAILED) {
+		fprintf(x->failed, "%s\n", st.failure);
+		x->nfailed++;
+	} else {
+		x->left++;
+	}
+	ct_scan_state_free(&st);
 	return c;
 }
 

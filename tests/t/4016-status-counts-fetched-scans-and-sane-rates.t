@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# After a run is killed with series verified but not converted, make status counts them (N
+# fetched, not converted) and their bytes (it once said "0 done, 0 failed, 8 left; 0 B fetched"
+# with 95 MB verified on disk). Progress lines give sane rates: the bytes this run fetched over
+# the time since it started, never over a window of a few ms (70.4 GB/s was seen) and never
+# counting series fetched before this run.
+. "$(dirname "$0")/../lib.sh"
+. "$TESTS/pretrain.sh"
+
+pretrain_world || { fail "local IDC world"; done_testing; exit; }
+D=$T/data P=$T/data/pretrain
+total=$(cat "$SRC_asc"/* "$SRC_desc"/* "$T/src/jls.dcm"/* "$SRC_real"/* | wc -c) # as seeded
+
+# One object of each series answers 503 "Retry-After: 1" once: every series takes a second.
+slow_series() {
+	local s u
+	for s in $PRETRAIN_SERIES; do
+		eval u=\$UUID_$s
+		proxy_rule '{"path":"'"$u"'/.*\\.dcm$","method":"GET","action":"status","status":503,"retryAfter":1,"times":1}'
+	done
+}
+# Scans whose download is verified and that have no record yet.
+fetched_not_converted() {
+	local d
+	for d in "$P"/dicom/*/; do
+		[ -e "$d.verified" ] && [ ! -e "$P/records/$(basename "$d").tsv" ] && basename "$d"
+	done 2>/dev/null
+}
+# kill -9 the whole run once a scan is fetched and not converted; a few tries, as it may convert
+# before the kill lands.
+for try in 1 2 3; do
+	rm -rf "$D"
+	proxy_reset
+	slow_series
+	setsid make --no-print-directory -C "$TOP" pretrain-data DATA="$D" MANIFEST="$T/manifest.txt" \
+		IDC_ENDPOINT="$PROXY_URL" -j1 >"$T/killed.log" 2>&1 &
+	pid=$! i=0
+	until [ -n "$(fetched_not_converted)" ] || [ $i -ge 2000 ] || ! kill -0 $pid 2>/dev/null; do
+		sleep 0.01; i=$((i + 1))
+	done
+	kill -9 -- -$pid 2>/dev/null
+	wait $pid 2>/dev/null
+	[ -n "$(fetched_not_converted)" ] && break
+done
+waiting=$(fetched_not_converted | wc -l)
+ok "the kill left $waiting scans fetched, not converted (try $try)" test "$waiting" -ge 1
+done_n=$(ls "$P/records" 2>/dev/null | grep -c '\.tsv$')
+bytes=$(cat "$P"/dicom/*/.verified | awk -F'\t' '!/^#/ { s += $2 } END { print s + 0 }')
+
+# human BYTES: ct-status' units (powers of 1000, one decimal above bytes).
+human() { awk -v b="$1" 'BEGIN { split("B kB MB GB TB", u); i = 1; while (b >= 1000 && i < 5) { b /= 1000; i++ }
+	printf(i > 1 ? "%.1f %s" : "%.0f %s", b, u[i]) }'; }
+ok "make status" make --no-print-directory -C "$TOP" status DATA="$D"
+is "$(grep -o '[0-9]* done, [0-9]* failed, [0-9]* left of 4 (all; [0-9]* fetched, not converted); [^;]* fetched' "$T/.ok.out")" \
+   "$done_n done, 0 failed, $((4 - done_n)) left of 4 (all; $waiting fetched, not converted); $(human "$bytes") fetched" \
+   "make status counts the fetched scans and the bytes of every verified download"
+
+# rates FILE: the progress lines' rates in bytes/s, one a line.
+rates() { sed -n 's/^\[[0-9]*\/[0-9]*\] [^ ]* [0-9.]* [kMGTP]*B \([0-9.]*\) \([kMGTP]*\)B\/s ETA .*/\1 \2/p' "$1" |
+	awk '{ m = 1; if ($2 == "k") m = 1e3; if ($2 == "M") m = 1e6; if ($2 == "G") m = 1e9; if ($2 == "T") m = 1e12; printf "%d\n", $1 * m }'; }
+proxy_reset
+slow_series
+ok "the same command again finishes" pretrain "$D" -j1
+is "$(rates "$T/make.log" | head -n "$waiting" | sort -u)" 0 \
+   "its first lines, the scans fetched before it, count 0 B/s: this run fetched nothing for them"
+max=$(rates "$T/make.log" | sort -n | tail -1)
+ok "no rate above all the series' bytes ($total) over one second (the least any series took): max $max B/s" \
+	test "$(rates "$T/make.log" | wc -l)" -eq $((4 - done_n)) -a "$max" -le "$total"
+ok "make status after the run" make --no-print-directory -C "$TOP" status DATA="$D"
+is "$(grep -o '[0-9]* done, [0-9]* failed, [0-9]* left of 4 (all; [0-9]* fetched, not converted); [^;]* fetched' "$T/.ok.out")" \
+   "4 done, 0 failed, 0 left of 4 (all; 0 fetched, not converted); $(human "$(cat "$P"/dicom/*/.verified | awk -F'\t' '!/^#/ { s += $2 } END { print s }')") fetched" \
+   "then: every scan done, and the bytes of all four downloads"
+done_testing
