@@ -7,6 +7,7 @@
 #include "meta.h"
 #include "record.h"
 #include "slices.h"
+#include "step.h"
 #include "volume.h"
 
 #include <getopt.h>
@@ -47,9 +48,12 @@ static const char usage[] =
 "  --level N           gzip level 1..12 (default 1, the fastest)\n"
 "  --threads N         threads decoding and compressing (default: one per CPU); the output\n"
 "                      bytes do not depend on it\n"
+CT_STEP_USAGE
 "  -h, --help          this text\n"
 "A DICOM file of DICOM_DIR that cannot be read fails the series (naming the file and the tag\n"
 "or the step), unless --skip-bad-files; files that are not DICOM (a README) are skipped.\n"
+"OUT.nrrd and the --meta record are each one writer's: temporaries a killed earlier run left\n"
+"of them are removed first.\n"
 "\n"
 "Exit status: 0 done, 1 the input is not a convertible series (nothing is written), 2 usage.\n";
 
@@ -67,7 +71,7 @@ static void parse(int argc, char **argv, options *o, const char **dir, const cha
 		{"type", required_argument, 0, 't'}, {"resample", required_argument, 0, 'r'},
 		{"level", required_argument, 0, 'l'}, {"threads", required_argument, 0, 'j'},
 		{"skip-bad-files", no_argument, 0, 'b'},
-		{0, 0, 0, 0}};
+		CT_STEP_LONGOPTS, {0, 0, 0, 0}};
 	int c;
 	while ((c = ct_getopt(argc, argv, "", longs)) != -1) {
 		switch (c) {
@@ -87,6 +91,8 @@ static void parse(int argc, char **argv, options *o, const char **dir, const cha
 			break;
 		case 'l': o->level = (int)ct_cli_long("--level", optarg, 1, 12); break;
 		case 'j': o->vol.threads = o->series.threads = (int)ct_cli_long("--threads", optarg, 1, 64); break;
+		default: /* ct_getopt() refused every option not in the table */
+			ct_step_option(c, optarg);
 		}
 	}
 	if (argc - optind != 2)
@@ -180,12 +186,18 @@ int main(int argc, char **argv)
 	options o = {.level = 1};
 	const char *dir, *out;
 	parse(argc, argv, &o, &dir, &out);
+	ct_step_begin();
+	ct_code c = ct_atomic_clean(out);
+	if (!c && o.meta)
+		c = ct_atomic_clean(o.meta);
+	if (c)
+		ct_step_exit(c);
 	nrrd_sink ns = {.path = out, .level = o.level};
 	ct_volume_sink sink = {sink_begin, sink_piece, sink_cancel, &ns};
 	o.vol.sink = &sink;
 	ct_slices s;
 	ct_volume v = {0};
-	ct_code c = ct_slices_read(dir, &o.series, &s);
+	c = ct_slices_read(dir, &o.series, &s);
 	if (!c)
 		c = load(&o, &ns, &s, &v);
 	if (!c)
@@ -194,5 +206,5 @@ int main(int argc, char **argv)
 		sink_cancel(&ns);
 	ct_volume_free(&v);
 	ct_slices_free(&s);
-	ct_exit(c);
+	ct_step_exit(c);
 }

@@ -3,6 +3,7 @@
 #include "fetch.h"
 #include "log.h"
 #include "pin.h"
+#include "step.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -29,22 +30,24 @@ static const char usage[] =
 "its pin written, with no request. Give that pin as --sha256 on every later fetch.\n"
 "\n"
 "Options:\n"
-"  --endpoint URL    S3 endpoint, path style URL/BUCKET/KEY (default https://s3.amazonaws.com,\n"
-"                    https://storage.googleapis.com for gs://); give it twice or more for\n"
-"                    fallback mirrors, tried when the first fails\n"
-"  --jobs N          concurrent transfers (default 16)\n"
-"  --retries N       retries per object for resets, timeouts, stalls, truncation, 429, 5xx and\n"
-"                    digest mismatches, with exponential backoff and jitter, honouring\n"
-"                    Retry-After (default 10); 403/404 fail at once; a refused connection\n"
-"                    or a host that does not resolve gets 4 tries an endpoint, 1 s apart at most\n"
-"  --stall SECONDS   a transfer under 1 byte/s for this long is retried (default 60; libcurl\n"
-"                    averages the rate over ~5 s, so a stall shows a few seconds later)\n"
-"  --cacert FILE     CA certificates for TLS (default: the system's, or $CURL_CA_BUNDLE)\n"
-"  --url URL         fetch this one URL instead of a prefix\n"
+"  --endpoint URL      S3 endpoint, path style URL/BUCKET/KEY (default https://s3.amazonaws.com,\n"
+"                      https://storage.googleapis.com for gs://); give it twice or more for\n"
+"                      fallback mirrors, tried when the first fails\n"
+"  --jobs N            concurrent transfers (default 16)\n"
+"  --retries N         retries per object for resets, timeouts, stalls, truncation, 429, 5xx and\n"
+"                      digest mismatches, with exponential backoff and jitter, honouring\n"
+"                      Retry-After (default 10); 403/404 fail at once; a refused connection\n"
+"                      or a host that does not resolve gets 4 tries an endpoint, 1 s apart at\n"
+"                      most\n"
+"  --stall SECONDS     a transfer under 1 byte/s for this long is retried (default 60; libcurl\n"
+"                      averages the rate over ~5 s, so a stall shows a few seconds later)\n"
+"  --cacert FILE       CA certificates for TLS (default: the system's, or $CURL_CA_BUNDLE)\n"
+"  --url URL           fetch this one URL instead of a prefix\n"
 "  --md5 HEX, --sha256 HEX, --sha1 HEX, --sha1-gitblob HEX\n"
-"                    the digest FILE must have (with --url; sha1-gitblob = git's blob id)\n"
-"  --record-sha256 PIN  with --url, no digest known: pin FILE on first use (above)\n"
-"  -h, --help        this text\n"
+"                      the digest FILE must have (with --url; sha1-gitblob = git's blob id)\n"
+"  --record-sha256 PIN with --url, no digest known: pin FILE on first use (above)\n"
+CT_STEP_USAGE
+"  -h, --help          this text\n"
 "\n"
 "Exit status: 0 all verified; 1 something failed (stderr names each object and why); 2 usage.\n";
 
@@ -71,7 +74,7 @@ int main(int argc, char **argv)
 		{"md5", required_argument, 0, O_MD5}, {"sha256", required_argument, 0, O_SHA256},
 		{"sha1", required_argument, 0, O_SHA1}, {"sha1-gitblob", required_argument, 0, O_GITBLOB},
 		{"record-sha256", required_argument, 0, O_RECORD},
-		{0, 0, 0, 0},
+		CT_STEP_LONGOPTS, {0, 0, 0, 0},
 	};
 	const char *endpoints[16];
 	ct_fetch_opts o = {.endpoints = endpoints, .jobs = 16, .retries = 10, .stall_seconds = 60};
@@ -96,14 +99,18 @@ int main(int argc, char **argv)
 			hex = optarg;
 			break;
 		case O_RECORD: record = optarg; break;
+		default: /* ct_getopt() refused every option not in the table */
+			ct_step_option(opt, optarg);
 		}
 	}
 	if (record && (!url || hex))
 		ct_usage_error("--record-sha256 goes with --url and no digest");
 	if (argc - optind != (url ? 1 : 2))
 		ct_usage_error(url ? "--url needs one FILE" : "needs s3://BUCKET/PREFIX/ (or gs://) and DIR");
-	if (record)
-		ct_exit(fetch_and_pin(&o, url, argv[optind], record));
+	if (record) {
+		ct_step_begin();
+		ct_step_exit(fetch_and_pin(&o, url, argv[optind], record));
+	}
 	if (url) {
 		if (!hex)
 			ct_usage_error("--url needs --md5, --sha256, --sha1 or --sha1-gitblob");
@@ -111,9 +118,11 @@ int main(int argc, char **argv)
 			ct_usage_error("'%s' is not a %s digest", hex, ct_digest_kind_name((ct_digest_kind)kind));
 		if (o.nendpoints)
 			ct_usage_error("--endpoint is for s3:// and gs:// sources, not --url");
-		ct_exit(ct_fetch_url(&o, url, (ct_digest_kind)kind, hex, argv[optind], NULL));
+		ct_step_begin();
+		ct_step_exit(ct_fetch_url(&o, url, (ct_digest_kind)kind, hex, argv[optind], NULL));
 	}
 	if (hex)
 		ct_usage_error("a digest goes with --url");
-	ct_exit(ct_fetch_prefix(&o, argv[optind], argv[optind + 1]));
+	ct_step_begin();
+	ct_step_exit(ct_fetch_prefix(&o, argv[optind], argv[optind + 1]));
 }

@@ -3,6 +3,7 @@
 #include "log.h"
 #include "pattern.h"
 #include "sort.h"
+#include "step.h"
 
 #include <getopt.h>
 
@@ -22,7 +23,8 @@ static const char usage[] =
 "free name NAME-1.dcm, NAME-2.dcm, ... with a warning. Non-DICOM files, unreadable files and\n"
 "DICOMDIRs are skipped and counted (one that looks like DICOM but cannot be read with a warning\n"
 "saying why: e.g. an element claiming more bytes than the file holds, which is never\n"
-"allocated). No tag value can place a file outside TARGET.\n"
+"allocated); files and directories whose name starts with '.' are not read (ct-fetch's\n"
+".verified and journal, hidden files). No tag value can place a file outside TARGET.\n"
 "\n"
 "options:\n"
 "  --link              hard links (the default; a copy where TARGET is on another file system)\n"
@@ -34,10 +36,14 @@ static const char usage[] =
 "  --list FILE         write SOURCE<TAB>TARGET<TAB>ACTION for every input file, ACTION one of\n"
 "                      linked copied moved symlinked same renamed skipped-not-dicom\n"
 "                      skipped-dicomdir skipped-unreadable skipped-error\n"
+"  --series-dir FILE   every placed file must land in one directory (one series): write its\n"
+"                      path to FILE, a line; several directories (or none) fail the run, exit 1.\n"
+"                      FILE is removed first, so it exists only after a run that succeeded\n"
 "  --threads N         threads reading headers (default: one per CPU)\n"
+CT_STEP_USAGE
 "  -h, --help          this text\n"
 "Exit status: 0 every DICOM file placed (skips are not failures), 1 some file could not be\n"
-"placed or SOURCE cannot be read, 2 usage.\n";
+"placed, SOURCE cannot be read or (--series-dir) the files are not in one directory, 2 usage.\n";
 
 int main(int argc, char **argv)
 {
@@ -46,7 +52,8 @@ int main(int argc, char **argv)
 		{"link", no_argument, 0, 'l'}, {"symlink", no_argument, 0, 's'},
 		{"copy", no_argument, 0, 'c'}, {"move", no_argument, 0, 'm'},
 		{"keep-chars", required_argument, 0, 'k'}, {"list", required_argument, 0, 'L'},
-		{"threads", required_argument, 0, 'j'}, {0, 0, 0, 0}};
+		{"series-dir", required_argument, 0, 'S'}, {"threads", required_argument, 0, 'j'},
+		CT_STEP_LONGOPTS, {0, 0, 0, 0}};
 	ct_sort_opts o = {.mode = CT_PLACE_LINK};
 	int c;
 	while ((c = ct_getopt(argc, argv, "", longs)) != -1) {
@@ -57,11 +64,15 @@ int main(int argc, char **argv)
 		case 'm': o.mode = CT_PLACE_MOVE; break;
 		case 'k': o.keep_chars = optarg; break;
 		case 'L': o.list_path = optarg; break;
+		case 'S': o.series_dir_path = optarg; break;
 		case 'j': o.threads = (int)ct_cli_long("--threads", optarg, 1, 64); break;
+		default: /* ct_getopt() refused every option not in the table */
+			ct_step_option(c, optarg);
 		}
 	}
 	if (argc - optind != 2)
 		ct_usage_error("expected SOURCE and TARGET/PATTERN (see --help)");
+	ct_step_begin();
 	ct_sort_stats st;
 	ct_code code = ct_sort(argv[optind], argv[optind + 1], &o, &st);
 	if (code != CT_EUSAGE && st.files)
@@ -71,5 +82,5 @@ int main(int argc, char **argv)
 		        st.not_dicom, st.dicomdir, st.unreadable, st.failed);
 	if (code == CT_EUSAGE)
 		ct_usage_error("%s", ct_errmsg());
-	ct_exit(code);
+	ct_step_exit(code);
 }

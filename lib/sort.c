@@ -59,7 +59,7 @@ static ct_code walk(job *j, const char *dir)
 	ct_code c = CT_OK;
 	struct dirent *e;
 	while (!c && (e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+		if (e->d_name[0] == '.') /* ".", "..", and hidden files: ct-fetch's records among them */
 			continue;
 		char *p = ct_path_join(dir, e->d_name);
 		struct stat st;
@@ -337,6 +337,42 @@ static ct_code write_list(const char *path, const job *j)
 	return ct_atomic_commit(&a);
 }
 
+/* The directory of a placed file's target, compared to the first one's: "a/b/c.dcm" -> "a/b". */
+static size_t dir_len(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? (size_t)(slash - path) : 0;
+}
+
+/* With series_dir_path: the one directory every placed file went to. */
+static ct_code write_series_dir(const char *path, const job *j)
+{
+	const char *first = NULL;
+	size_t len = 0, other = 0;
+	for (size_t i = 0; i < j->n; i++) {
+		const item *it = &j->it[i];
+		if (!it->dst || !strncmp(it->action, "skipped", 7))
+			continue;
+		if (!first) {
+			first = it->dst;
+			len = dir_len(first);
+		} else if (!other && (dir_len(it->dst) != len || strncmp(it->dst, first, len))) {
+			other = i;
+		}
+	}
+	if (!first)
+		return ct_fail(CT_EDATA, "no DICOM file was placed, so there is no series directory");
+	if (other)
+		return ct_fail(CT_EDATA, "this series went to more than one directory (expected 1): %.*s and %.*s",
+		               (int)len, first, (int)dir_len(j->it[other].dst), j->it[other].dst);
+	char *line = NULL;
+	if (asprintf(&line, "%.*s\n", (int)len, first) < 0)
+		return ct_fail(CT_ENOMEM, "out of memory");
+	ct_code c = ct_write_file_atomic(path, line, strlen(line));
+	free(line);
+	return c;
+}
+
 static ct_code collect(job *j, const char *source)
 {
 	struct stat st;
@@ -374,6 +410,8 @@ static ct_code run(job *j, const char *source, const ct_sort_opts *o, ct_sort_st
 		c = write_list(o->list_path, j);
 	if (!c && st->failed)
 		c = ct_fail(CT_EIO, "%zu of %zu files could not be placed", st->failed, st->files);
+	if (!c && o->series_dir_path)
+		c = write_series_dir(o->series_dir_path, j);
 	return c;
 }
 
@@ -391,6 +429,13 @@ ct_code ct_sort(const char *source, const char *target_pattern, const ct_sort_op
 		ct_warn("%%%s is not a DICOM keyword: it will always read Unknown%s",
 		        ct_pattern_unknown(pat), ct_pattern_unknown(pat));
 	job j = {.pat = pat, .target = target};
+	/* What a killed earlier run left of the records this run writes goes first. */
+	if (!c && o->list_path)
+		c = ct_atomic_clean(o->list_path);
+	if (!c && o->series_dir_path)
+		c = ct_atomic_clean(o->series_dir_path);
+	if (!c && o->series_dir_path && unlink(o->series_dir_path) && errno != ENOENT)
+		c = ct_fail_errno(CT_EIO, "%s: cannot remove", o->series_dir_path);
 	if (!c)
 		c = run(&j, source, o, st);
 	for (size_t i = 0; i < j.n; i++) {

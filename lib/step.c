@@ -1,0 +1,74 @@
+/* step.c: see step.h. */
+#include "step.h"
+#include "fs.h"
+#include "log.h"
+#include "scanfiles.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *log_path, *failed_path;
+static int terminal = -1; /* the original stderr, once the log took its place */
+
+int ct_step_option(int opt, const char *arg)
+{
+	if (opt == CT_STEP_OPT_LOG)
+		log_path = arg;
+	else if (opt == CT_STEP_OPT_FAILED)
+		failed_path = arg;
+	else
+		return 0;
+	return 1;
+}
+
+static ct_code open_log(void)
+{
+	char *dir = strdup(log_path), *slash = dir ? strrchr(dir, '/') : NULL;
+	ct_code c = dir ? CT_OK : ct_fail(CT_ENOMEM, "out of memory");
+	if (slash && slash != dir) {
+		*slash = 0;
+		c = ct_mkdir_p(dir, 0755);
+	}
+	free(dir);
+	int fd = c ? -1 : open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (!c && fd < 0)
+		c = ct_fail_errno(CT_EIO, "%s: cannot write the log", log_path);
+	if (c)
+		return c;
+	fflush(stdout);
+	fflush(stderr);
+	terminal = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
+		c = ct_fail_errno(CT_EIO, "%s: cannot write the log", log_path);
+	close(fd);
+	return c;
+}
+
+void ct_step_begin(void)
+{
+	ct_code c = failed_path ? ct_atomic_clean(failed_path) : CT_OK;
+	if (!c && log_path)
+		c = open_log();
+	if (c)
+		ct_step_exit(c);
+}
+
+void ct_step_exit(ct_code code)
+{
+	char why[1024]; /* what ct_report() prints: the log's last line, and the record's reason */
+	snprintf(why, sizeof why, "%s: %s", ct_progname, ct_errmsg()[0] ? ct_errmsg() : "failed");
+	ct_report(code);
+	ct_code rc = CT_OK;
+	if (failed_path && code == CT_OK)
+		rc = ct_scan_failure_clear(failed_path);
+	else if (failed_path)
+		rc = ct_scan_failure_write(failed_path, ct_progname + (strncmp(ct_progname, "ct-", 3) ? 0 : 3), why);
+	if (rc)
+		ct_warn("the failure record: %s", ct_errmsg());
+	if (code != CT_OK && terminal >= 0)
+		dprintf(terminal, "%s (log: %s)\n", why, log_path);
+	exit(ct_exit_status(code));
+}
