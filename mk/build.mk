@@ -45,7 +45,7 @@ UNITS   := $(patsubst $(TOP)/tests/unit/%.c,$(BUILD)/unit/%.t,$(wildcard $(TOP)/
 
 # Objects depend on the flags they were built with, so `make SAN=1` after `make` rebuilds everything.
 FLAGS_NOW := $(CC) $(CXX) $(CPPFLAGS) $(CFLAGS) $(CXXFLAGS) $(LDFLAGS)
-$(shell mkdir -p $(BUILD); echo '$(FLAGS_NOW)' | cmp -s - $(BUILD)/flags || echo '$(FLAGS_NOW)' > $(BUILD)/flags)
+$(call setting,$(BUILD)/flags,$(FLAGS_NOW))
 
 .PHONY: all install clean check-build-deps
 all: check-build-deps $(CMDS)

@@ -6,7 +6,6 @@ CT_DOWNSTREAM_MK := 1
 DOWNSTREAM := $(DATA)/downstream
 # Downloads, verified, kept only while needed (KEEP_ARCHIVES=1 keeps them).
 ARCHIVES   := $(DOWNSTREAM)/.archives
-CHECKSUMS  := $(TOP)/checksums
 # The MSD tasks' folder: downstream-msd makes it, downstream-3dmir reads it.
 MSD        := $(DOWNSTREAM)/msd
 
@@ -14,10 +13,6 @@ MSD        := $(DOWNSTREAM)/msd
 # of it. Generated makefiles and settings files are only made then, so `make check` or
 # `make pretrain-data` never starts a downstream download.
 downstream_goal = $(filter downstream-$1 $(DOWNSTREAM)/$1/%,$(MAKECMDGOALS))
-
-# $(call setting,FILE,VALUE): FILE holds VALUE and is rewritten only when VALUE changed, so a
-# target depending on FILE is remade when a user setting (not a file) changes.
-setting = $(shell mkdir -p '$(dir $1)' && { printf '%s\n' '$2' | cmp -s - '$1' || printf '%s\n' '$2' > '$1'; })
 
 # Every pin of a target is checked before the first byte of any of its downloads: each download
 # of SET waits (order-only) for $(call pin_stamp,SET), which SET's check recipe (ct-pin --check

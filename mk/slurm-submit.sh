@@ -53,7 +53,7 @@ add_run() { [ "$first" -eq 0 ] || tasks=$tasks${tasks:+,}$first$([ "$last" -eq "
 for i in $(seq 1 "$shards"); do
 	plan=$(printf "$shard_plan" "$i")
 	[ -r "$plan" ] || { echo "ctmake: $plan: missing (the plans are written before submission)" >&2; exit 1; }
-	[ "$(sh "$top/mk/plan-left.sh" "$plan" "$data/pretrain")" -gt 0 ] || continue
+	[ "$("$top/bin/ct-status" --not-done "$plan" "$data/pretrain")" -gt 0 ] || continue
 	ntasks=$((ntasks + 1))
 	if [ "$first" -gt 0 ] && [ "$i" -eq $((last + 1)) ]; then last=$i; else add_run; first=$i last=$i; fi
 done

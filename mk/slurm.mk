@@ -15,11 +15,9 @@ SLURM_ARGS ?=
 
 # What the jobs' make gets on its command line, with this run's values (DATA and MANIFEST are
 # absolute by now): the pipeline's variables, and any other variable set on this command line.
-SLURM_PASS := DATA MANIFEST IDC_ENDPOINT GCS_ENDPOINT GITHUB_RAW_URL LIMIT KEEP_DICOM FETCH_JOBS
+SLURM_PASS := DATA MANIFEST IDC_ENDPOINT GCS_ENDPOINT GITHUB_RAW_URL LIMIT KEEP_DICOM FETCH_JOBS FETCH_FLAGS
 SLURM_PASS += $(filter-out SHARDS SLURM_ARGS $(SLURM_PASS),\
   $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $v)),$v)))
-# shq WORD: WORD quoted for sh.
-shq = '$(subst ','\'',$1)'
 
 ifneq ($(filter slurm-pretrain-data,$(MAKECMDGOALS)),)
 ifneq ($(shell [ "$(SHARDS)" -ge 1 ] 2>/dev/null && echo yes),yes)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A series missing from the bucket (404) and a series that cannot be converted: without -k the
-# run stops and says why; with -k every other scan finishes, failed.tsv names both with their
+# run stops at the first and records why (that scan's failure record, nothing of the next); with -k every other scan finishes, failed.tsv names both with their
 # step, the pickle lists the rest; a re-run retries only the failed scans.
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/pretrain.sh"
@@ -15,8 +15,14 @@ printf '\ncp s3://idc-open-data/%s/* .\ncp s3://idc-open-data/%s/* .\n' "$missin
 export MANIFEST=$T/with-failures.txt
 D=$T/data
 
+# -j1 goes in manifest order: the four good scans, then the 404, which stops the run.
 ok_fails "without -k, make stops (exit 2)" 2 pretrain "$D" -j1
-ok "and records why the failing scan failed" test -s "$D/pretrain/failed/$missing.tsv" -o -s "$D/pretrain/failed/$broken.tsv"
+is "$(cut -f1,2 "$D/pretrain/failed/$missing.tsv" 2>/dev/null)" "$missing	fetch" \
+   "and records why the 404 failed: its failure record names the scan and the step"
+ok "it stopped there: the scan after it was not started (no download, no failure record)" \
+	test ! -e "$D/pretrain/dicom/$broken" -a ! -e "$D/pretrain/failed/$broken.tsv"
+ok "the log's last line names the cause, the failure record repeats it" \
+	test "$(tail -n 1 "$D/pretrain/logs/$missing.fetch.log")" = "$(cut -f3 "$D/pretrain/failed/$missing.tsv")"
 
 ok_fails "with -k, make pretrain-data ends in failure (exit 2)" 2 pretrain "$D" -j2 -k
 is "$(tail -n +2 "$D/pretrain/failed.tsv" | cut -f1,2 | sort | tr '\t\n' ': ')" \
