@@ -208,6 +208,21 @@ ct_code ct_mkdir_p(const char *path, mode_t mode)
 	return CT_OK;
 }
 
+ct_code ct_mkdir_parent(const char *path, mode_t mode)
+{
+	char *dir = strdup(path);
+	if (!dir)
+		return ct_fail(CT_ENOMEM, "out of memory");
+	char *slash = strrchr(dir, '/');
+	ct_code c = CT_OK;
+	if (slash && slash != dir) {
+		*slash = 0;
+		c = ct_mkdir_p(dir, mode);
+	}
+	free(dir);
+	return c;
+}
+
 ct_code ct_fsync_dir(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY);

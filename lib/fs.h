@@ -41,6 +41,8 @@ ct_code ct_read_file(const char *path, char **buf, size_t *len);
 
 /* mkdir -p. */
 ct_code ct_mkdir_p(const char *path, mode_t mode);
+/* mkdir -p of the directory path is in (nothing for a name without a directory). */
+ct_code ct_mkdir_parent(const char *path, mode_t mode);
 ct_code ct_fsync_dir(const char *dir);
 
 /* A relative path that cannot leave its root: not empty, not absolute, no "." or ".." segment,

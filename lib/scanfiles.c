@@ -127,12 +127,7 @@ ct_code ct_scan_failure_write(const char *path, const char *step, const char *re
 	char *scan = basename(copy), *dot = strrchr(scan, '.');
 	if (dot && !strcmp(dot, ".tsv"))
 		*dot = 0;
-	char *dir = strdup(path), *slash = dir ? strrchr(dir, '/') : NULL;
-	ct_code c = dir ? CT_OK : ct_fail(CT_ENOMEM, "out of memory");
-	if (slash && slash != dir) { /* failed/ is made by the first failure */
-		*slash = 0;
-		c = ct_mkdir_p(dir, 0755);
-	}
+	ct_code c = ct_mkdir_parent(path, 0755); /* failed/ is made by the first failure */
 	ct_atomic a;
 	if (!c)
 		c = ct_atomic_open(&a, path);
@@ -146,7 +141,6 @@ ct_code ct_scan_failure_write(const char *path, const char *step, const char *re
 		fputc('\n', f);
 		c = ct_atomic_commit(&a);
 	}
-	free(dir);
 	free(copy);
 	return c;
 }

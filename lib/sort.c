@@ -260,24 +260,9 @@ static char *suffixed(const char *dst, int k)
 	return s;
 }
 
-static ct_code make_parent(const char *path)
-{
-	char *dir = strdup(path);
-	if (!dir)
-		return ct_fail(CT_ENOMEM, "out of memory");
-	char *slash = strrchr(dir, '/');
-	ct_code c = CT_OK;
-	if (slash && slash != dir) {
-		*slash = 0;
-		c = ct_mkdir_p(dir, 0777);
-	}
-	free(dir);
-	return c;
-}
-
 static ct_code place_item(item *it, ct_place_mode mode)
 {
-	ct_code c = make_parent(it->dst);
+	ct_code c = ct_mkdir_parent(it->dst, 0777);
 	for (int k = 0; !c && k < MAX_SUFFIX; k++) {
 		char *cand = k ? suffixed(it->dst, k) : strdup(it->dst);
 		const char *action = NULL;

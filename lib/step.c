@@ -26,13 +26,7 @@ int ct_step_option(int opt, const char *arg)
 
 static ct_code open_log(void)
 {
-	char *dir = strdup(log_path), *slash = dir ? strrchr(dir, '/') : NULL;
-	ct_code c = dir ? CT_OK : ct_fail(CT_ENOMEM, "out of memory");
-	if (slash && slash != dir) {
-		*slash = 0;
-		c = ct_mkdir_p(dir, 0755);
-	}
-	free(dir);
+	ct_code c = ct_mkdir_parent(log_path, 0755);
 	int fd = c ? -1 : open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (!c && fd < 0)
 		c = ct_fail_errno(CT_EIO, "%s: cannot write the log", log_path);
