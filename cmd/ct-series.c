@@ -3,6 +3,7 @@
 #include "fs.h"
 #include "log.h"
 #include "series.h"
+#include "step.h"
 #include "tsv.h"
 
 #include <getopt.h>
@@ -44,6 +45,7 @@ static const char usage[] =
 "                      getting the distinct values of the rows with its UID, ','-joined\n"
 "  --max-thickness MM  the thickest eligible slices (default 5)\n"
 "  --threads N         threads reading headers (default: one per CPU)\n"
+CT_STEP_USAGE
 "  -h, --help          this text\n"
 "OUT is written atomically. Exit status: 0 written, 1 no image series or a folder unreadable\n"
 "(nothing written), 2 usage.\n";
@@ -130,7 +132,7 @@ int main(int argc, char **argv)
 	enum { O_ID = 1, O_SOURCES, O_MAX, O_THREADS };
 	static const struct option opts[] = {{"id", required_argument, 0, O_ID},
 		{"sources", required_argument, 0, O_SOURCES}, {"max-thickness", required_argument, 0, O_MAX},
-		{"threads", required_argument, 0, O_THREADS}, {0, 0, 0, 0}};
+		{"threads", required_argument, 0, O_THREADS}, CT_STEP_LONGOPTS, {0, 0, 0, 0}};
 	const char *id = NULL, *src_path = NULL;
 	double max_thickness = 5;
 	int threads = 0, c;
@@ -145,10 +147,13 @@ int main(int argc, char **argv)
 				ct_usage_error("--max-thickness: '%s' is not a positive number of mm", optarg);
 			break;
 		case O_THREADS: threads = (int)ct_cli_long("--threads", optarg, 1, 1024); break;
+		default: /* ct_getopt() refused every option not in the table */
+			ct_step_option(c, optarg);
 		}
 	}
 	if (argc - optind < 2)
 		ct_usage_error("expected OUT.tsv and at least one DIR");
+	ct_step_begin();
 	sources src = {.uid = -1};
 	ct_code code = CT_OK;
 	if (src_path && !(code = ct_tsv_read(src_path, &src.t))) {
@@ -168,5 +173,5 @@ int main(int argc, char **argv)
 	ct_series_free(&l);
 	if (src.loaded)
 		ct_tsv_free(&src.t);
-	ct_exit(code);
+	ct_step_exit(code);
 }

@@ -2,11 +2,12 @@
 #include "unpack.h"
 #include "cli.h"
 #include "log.h"
+#include "step.h"
 
 #include <getopt.h>
 
 static const char usage[] =
-"usage: ct-unpack [--strip-top] ARCHIVE DIR\n"
+"usage: ct-unpack [options] ARCHIVE DIR\n"
 "Unpack a zip (ZIP64 too), tar or tar.gz into DIR, all or nothing.\n"
 "\n"
 "Entries are written into a temporary directory beside DIR, renamed onto DIR only when the\n"
@@ -16,21 +17,25 @@ static const char usage[] =
 "its central directory (as unzip reads it), so one missing its end is refused, and so is an\n"
 "entry whose data ends early. macOS metadata (__MACOSX/, ._*) is skipped.\n"
 "\n"
-"  --strip-top   when every entry sits under one top folder, unpack its contents into DIR\n"
-"  -h, --help    this text\n"
+"  --strip-top         when every entry sits under one top folder, unpack its contents into DIR\n"
+CT_STEP_USAGE
+"  -h, --help          this text\n"
 "Exit status: 0 unpacked, 1 refused or unreadable archive, 2 usage.\n";
 
 int main(int argc, char **argv)
 {
 	ct_cli_start(argc, argv, "ct-unpack", usage);
-	static const struct option opts[] = {{"strip-top", no_argument, 0, 's'}, {0, 0, 0, 0}};
+	static const struct option opts[] = {{"strip-top", no_argument, 0, 's'}, CT_STEP_LONGOPTS, {0, 0, 0, 0}};
 	unsigned flags = 0;
 	int c;
 	while ((c = ct_getopt(argc, argv, "", opts)) != -1) {
 		if (c == 's')
 			flags |= CT_UNPACK_STRIP_TOP;
+		else /* ct_getopt() refused every option not in the table */
+			ct_step_option(c, optarg);
 	}
 	if (argc - optind != 2)
 		ct_usage_error("expected ARCHIVE and DIR");
-	ct_exit(ct_unpack(argv[optind], argv[optind + 1], flags));
+	ct_step_begin();
+	ct_step_exit(ct_unpack(argv[optind], argv[optind + 1], flags));
 }

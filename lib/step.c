@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *log_path, *failed_path;
+static const char *log_path, *failed_path, *step_name;
 static int terminal = -1; /* the original stderr, once the log took its place */
 
 int ct_step_option(int opt, const char *arg)
@@ -19,6 +19,8 @@ int ct_step_option(int opt, const char *arg)
 		log_path = arg;
 	else if (opt == CT_STEP_OPT_FAILED)
 		failed_path = arg;
+	else if (opt == CT_STEP_OPT_STEP)
+		step_name = arg;
 	else
 		return 0;
 	return 1;
@@ -59,7 +61,7 @@ void ct_step_exit(ct_code code)
 	if (failed_path && code == CT_OK)
 		rc = ct_scan_failure_clear(failed_path);
 	else if (failed_path)
-		rc = ct_scan_failure_write(failed_path, ct_progname + (strncmp(ct_progname, "ct-", 3) ? 0 : 3), why);
+		rc = ct_scan_failure_write(failed_path, step_name ? step_name : ct_progname + (strncmp(ct_progname, "ct-", 3) ? 0 : 3), why);
 	if (rc)
 		ct_warn("the failure record: %s", ct_errmsg());
 	if (code != CT_OK && terminal >= 0)

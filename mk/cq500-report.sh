@@ -4,7 +4,8 @@
 #   be added to PINS, go to WORK/unpinned.sha256 (rewritten only when they change), and a reminder
 #   is printed (PINS may be read-only, e.g. a checkout on a cluster: the recorded pins keep
 #   guarding every later fetch meanwhile).
-# - Patients of N... that failed (WORK/failed/) are named (mk/study.sh failed), exit status 1.
+# - Patients of N... not done (no WORK/records/N.tsv; why in WORK/failed/) are named (mk/study.sh
+#   failed), exit status 1.
 set -eu
 pins=$1 work=$2
 shift 2

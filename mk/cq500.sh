@@ -12,6 +12,8 @@
 #   choose N OUT MAX      patient N's series (every pool folder of a series its folders hold),
 #                         ranked by ct-series into OUT
 #   convert N CHOICE LABELS OUT   the chosen series to CQ/CQ500CT<N> CQ500CT<N>/scan.nrrd
+# choose and convert are steps of the study CQ500-CT-<N> (mk/study.sh: logs and failure record
+# in WORK).
 set -eu
 bin=$1 cq=$2 work=$3 step=$4
 shift 4
@@ -41,18 +43,15 @@ sources() {
 choose() {
 	n=$1 out=$2 max=$3 src=$work/sources.tsv
 	uids=$(awk -F'\t' -v p="CQ500-CT-$n" 'NR > 1 && $2 == p { print $1 }' "$src" | LC_ALL=C sort -u)
-	if [ -z "$uids" ]; then
-		echo "CQ500-CT-$n: no series in any archive (no folder CQ500CT$n CQ500CT$n)" >&2
-		exit 1
-	fi
+	[ -n "$uids" ] || echo "CQ500-CT-$n: no series in any archive (no folder CQ500CT$n CQ500CT$n)" >&2
 	set --
 	for u in $uids; do set -- "$@" "$work/series/$u"; done
-	$study choose "CQ500-CT-$n" "$out" "$max" "$src" "$@"
+	$study choose "$work" "CQ500-CT-$n" "$out" "$max" "$src" "$@"
 }
 
 convert() {
 	n=$1 choice=$2 labels=$3 out=$4
-	$study convert "CQ500-CT-$n" "$choice" "$work/series" "$cq" "CQ500CT$n CQ500CT$n/scan.nrrd" "$out" "$labels"
+	$study convert "$work" "CQ500-CT-$n" "$choice" "$work/series" "$cq" "CQ500CT$n CQ500CT$n/scan.nrrd" "$out" "$labels"
 }
 
 case $step in

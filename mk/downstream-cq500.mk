@@ -2,22 +2,26 @@
 # CT-FM's get_cq500_datalist reads it, labelled from reads.csv.
 #
 #   per archive N (CQ500_IDS):
-#     .archives/cq500/CQ500-CT-N.zip  ◀─fetch── CQ500_URL, verified by its SHA-256 pin (checksums/cq500.sha256,
-#                                               else the pin recorded on its first fetch in .cq500/pins/)
-#     .cq500/lists/N.tsv              ◀─sort─── unpacked, linked into .cq500/series/<SeriesInstanceUID>/ (one pool:
-#                                               a series split over two archives is whole there)
-#   .cq500/sources.tsv                ◀──────── every list: which series each patient folder holds (the barrier:
-#                                               a patient is chosen once every archive is sorted)
+#     .cq500/lists/N.tsv    ◀─ct-fetch── CQ500_URL/CQ500-CT-N.zip into .archives/cq500/, verified by its SHA-256
+#                                        pin (checksums/cq500.sha256, else the pin recorded on its first fetch
+#                                        in .cq500/pins/), dropped once sorted unless KEEP_ARCHIVES=1
+#                           ◀─ct-unpack, ct-sort── linked into .cq500/series/<SeriesInstanceUID>/ (one pool:
+#                                        a series split over two archives is whole there)
+#   .cq500/sources.tsv      ◀──────────── every list: which series each patient folder holds (the barrier:
+#                                        a patient is chosen once every archive is sorted)
 #   per patient N:
-#     .cq500/choice/N.tsv             ◀─ct-series── its series ranked by the rule
-#     .cq500/records/N.tsv            ◀─ct-convert── cq500/CQ500CTN CQ500CTN/scan.nrrd, the only file there
-#                                                  (converted again only when the choice changed)
+#     .cq500/records/N.tsv  ◀─ct-series── .cq500/choice/N.tsv, its series ranked by the rule
+#                           ◀─ct-convert─ cq500/CQ500CTN CQ500CTN/scan.nrrd, the only file there
+#                                        (converted again only when the choice changed)
 #   cq500/reads.csv ◀ .archives/cq500/reads.csv; cq500/labels.tsv ◀─ct-cq500── reads.csv
-#   cq500/series.tsv, index.tsv, datalist.json (ct-datalist, CT-FM's split: all testing, its order)
+#   cq500/series.tsv (every choice), index.tsv (every record), datalist.json (ct-datalist, CT-FM's
+#   split: all testing, its order)
 #
-# The archive and patient steps go through mk/step.sh: under make -k a bad zip or series fails
-# that patient alone (DATA/downstream/.cq500/failed/), the others and the tables carry on, and
-# downstream-cq500 then exits 1 naming them; the next run retries exactly those.
+# Archive N and patient N are one study, CQ500-CT-N: its steps log to .cq500/logs/ and record a
+# failure in .cq500/failed/CQ500-CT-N.tsv. Under make -k ($(item_may_fail), mk/downstream.mk) a
+# bad zip or series fails that patient alone, the others and the tables carry on (a patient whose
+# own archive failed is not attempted), and downstream-cq500 then exits 1 naming every patient
+# not done; the next run retries exactly those.
 include $(TOP)/mk/downstream.mk
 
 CQ500_URL           ?= https://s3.ap-south-1.amazonaws.com/qure.headct.study
@@ -41,15 +45,14 @@ $(call setting,$(CQ_PIN_CHECK).what,$(CQ500_PINS))
 $(call setting,$(CQW)/.settings,$(CQ500_IDS) max $(CQ500_MAX_THICKNESS))
 endif
 
-CQ_ZIPS    := $(CQ500_IDS:%=$(CQZ)/CQ500-CT-%.zip)
 CQ_LISTS   := $(CQ500_IDS:%=$(CQW)/lists/%.tsv)
 CQ_CHOICES := $(CQ500_IDS:%=$(CQW)/choice/%.tsv)
 CQ_RECORDS := $(CQ500_IDS:%=$(CQW)/records/%.tsv)
 CQ_SH   = sh $(TOP)/mk/cq500.sh $(BIN) $(CQ) $(CQW)
-CQ_STEP = @sh $(TOP)/mk/step.sh $(CQW) '$(KEEP_GOING)'
 CQ_TOOLS := $(addprefix $(BIN)/,ct-fetch ct-pin ct-unpack ct-sort ct-series ct-convert ct-cq500 ct-csv ct-datalist)
+CQ_ZIP   = $(CQZ)/CQ500-CT-$1.zip
 
-.SECONDARY: $(CQ_ZIPS) $(CQZ)/reads.csv
+.SECONDARY: $(CQZ)/reads.csv
 
 # Every pin (shipped, and recorded on a first fetch) is checked before the first download.
 $(CQ_PIN_CHECK): $(CQ_PIN_CHECK).what $(CQ500_PINS) | $(CQ_TOOLS)
@@ -58,25 +61,24 @@ $(CQ_PIN_CHECK): $(CQ_PIN_CHECK).what $(CQ500_PINS) | $(CQ_TOOLS)
 	touch '$@'
 
 $(CQZ)/reads.csv: | $(CQ_PIN_CHECK) $(CQ_TOOLS)
-	$(STUDY_SH) fetch reads.csv $@ $(CQ500_URL) $(CQ500_PINS) $(CQW)/pins $(DOWNSTREAM_FETCH_FLAGS)
+	$(STUDY_SH) fetch '' '' reads.csv $@ $(CQ500_URL) $(CQ500_PINS) $(CQW)/pins $(DOWNSTREAM_FETCH_FLAGS)
 
-$(CQZ)/CQ500-CT-%.zip: | $(CQ_PIN_CHECK) $(CQ_TOOLS)
-	$(CQ_STEP) fetch CQ500-CT-$* '' $(STUDY_SH) fetch CQ500-CT-$*.zip $@ $(CQ500_URL) $(CQ500_PINS) $(CQW)/pins $(DOWNSTREAM_FETCH_FLAGS)
-
-$(CQW)/lists/%.tsv: $(CQZ)/CQ500-CT-%.zip
-	$(CQ_STEP) sort CQ500-CT-$* $< $(STUDY_SH) sort $< $(CQW)/unpacked/$* '$(CQW)/series/%SeriesInstanceUID/%SOPInstanceUID.dcm' $@ \
-	  $(if $(filter 1,$(KEEP_ARCHIVES)),,$<)
+# Archive N: fetched (resumed, verified), unpacked and sorted into the pool.
+$(CQW)/lists/%.tsv: | $(CQ_PIN_CHECK) $(CQ_TOOLS)
+	$(item_may_fail)@$(STUDY_SH) fetch $(CQW) CQ500-CT-$* CQ500-CT-$*.zip $(call CQ_ZIP,$*) $(CQ500_URL) $(CQ500_PINS) \
+	  $(CQW)/pins $(DOWNSTREAM_FETCH_FLAGS) \
+	  && $(STUDY_SH) sort $(CQW) CQ500-CT-$* $(call CQ_ZIP,$*) $(CQW)/unpacked/$* \
+	  '$(CQW)/series/%SeriesInstanceUID/%SOPInstanceUID.dcm' $@ $(if $(filter 1,$(KEEP_ARCHIVES)),,$(call CQ_ZIP,$*))
 
 # The barrier: a patient's files may lie in any archive.
 $(CQW)/sources.tsv: $(CQ_LISTS) $(CQW)/.settings
 	@$(CQ_SH) sources $@ $(CQ_LISTS)
 
-$(CQW)/choice/%.tsv: $(CQW)/sources.tsv
-	$(CQ_STEP) choose CQ500-CT-$* $(CQW)/lists/$*.tsv $(CQ_SH) choose $* $@ $(CQ500_MAX_THICKNESS)
-
-$(CQW)/records/%.tsv: $(CQW)/choice/%.tsv $(CQ)/labels.tsv
-	$(CQ_STEP) convert CQ500-CT-$* $< $(CQ_SH) convert $* $< $(CQ)/labels.tsv $@
-	@[ ! -e $@ ] || echo "ctmake: cq500: CQ500-CT-$* done ($$(ls $(CQW)/records/*.tsv | wc -l) of $(words $(CQ500_IDS)))"
+# Patient N: its series ranked, the chosen one converted.
+$(CQW)/records/%.tsv: $(CQW)/sources.tsv $(CQ)/labels.tsv
+	$(item_may_fail)@[ ! -e $(CQW)/lists/$*.tsv ] || { $(CQ_SH) choose $* $(CQW)/choice/$*.tsv $(CQ500_MAX_THICKNESS) \
+	  && $(CQ_SH) convert $* $(CQW)/choice/$*.tsv $(CQ)/labels.tsv $@ \
+	  && echo "ctmake: cq500: CQ500-CT-$* done ($$(ls $(CQW)/records/*.tsv | wc -l) of $(words $(CQ500_IDS)))"; }
 
 $(CQ)/reads.csv: $(CQZ)/reads.csv
 	@mkdir -p $(@D)
@@ -86,7 +88,7 @@ $(CQ)/labels.tsv: $(CQ)/reads.csv | $(CQ_TOOLS)
 	$(BIN)/ct-cq500 $< $@
 
 # Every series of every patient and why one was chosen; every conversion's record.
-$(CQ)/series.tsv: $(CQ_CHOICES)
+$(CQ)/series.tsv: $(CQ_RECORDS)
 	@$(STUDY_SH) table $@ '' '' $(CQ_CHOICES)
 
 $(CQ)/index.tsv: $(CQ_RECORDS)

@@ -4,14 +4,17 @@
 #
 #   .sinoct/studies.mk, .sinoct/labels.csv  ◀─ct-sinoct── SINOCT_SRC checked against its labels table
 #   per study ID:
-#     .sinoct/lists/ID.tsv     ◀─sort──────── its folder (or zip, unpacked) linked into .sinoct/series/ID/<SeriesInstanceUID>/
-#     .sinoct/choice/ID.tsv    ◀─ct-series─── its series ranked by the rule
-#     .sinoct/records/ID.tsv   ◀─ct-convert── sinoct/ID/nrrd/scan.nrrd (CT-FM's layout)
+#     .sinoct/records/ID.tsv   ◀─ct-unpack, ct-sort── .sinoct/lists/ID.tsv: its folder (or zip, unpacked)
+#                                                     linked into .sinoct/series/ID/<SeriesInstanceUID>/
+#                              ◀─ct-series─────────── .sinoct/choice/ID.tsv, its series ranked by the rule
+#                              ◀─ct-convert────────── sinoct/ID/nrrd/scan.nrrd (CT-FM's layout)
 #   sinoct/labels.csv (patient_id, label "1,0"/"0,1", abnormal) of the studies converted,
-#   series.tsv, index.tsv, datalist.json (CT-FM's split: sorted, random.seed(0), shuffle, 0.8/0.1/0.1)
+#   series.tsv (every choice), index.tsv (every record), datalist.json (CT-FM's split: sorted,
+#   random.seed(0), shuffle, 0.8/0.1/0.1)
 #
-# Under make -k a bad study fails alone (.sinoct/failed/), the others and the tables carry on, and
-# downstream-sinoct then exits 1 naming it.
+# Each study's steps log to .sinoct/logs/ and record a failure in .sinoct/failed/ID.tsv. Under
+# make -k ($(item_may_fail), mk/downstream.mk) a bad study fails alone, the others and the tables
+# carry on, and downstream-sinoct then exits 1 naming every study not done.
 include $(TOP)/mk/downstream.mk
 
 SINOCT_SRC           ?=
@@ -52,31 +55,23 @@ include $(SW)/studies.mk
 endif
 endif
 
-SN_STEP   = @sh $(TOP)/mk/step.sh $(SW) '$(KEEP_GOING)'
 SN_TOOLS := $(addprefix $(BIN)/,ct-sinoct ct-unpack ct-sort ct-series ct-convert ct-csv ct-datalist)
-SN_LISTS   = $(SINOCT_STUDIES:%=$(SW)/lists/%.tsv)
 SN_CHOICES = $(SINOCT_STUDIES:%=$(SW)/choice/%.tsv)
 SN_RECORDS = $(SINOCT_STUDIES:%=$(SW)/records/%.tsv)
-
-# The lists are reached only through pattern rules: keep them (Make would delete intermediates).
-.SECONDARY: $(SN_LISTS)
 
 # Remade when the settings change or a study comes or goes at SRC's top (the folder's time).
 $(SW)/studies.mk $(SW)/labels.csv &: $(SW)/.settings $(SINOCT_SRC) $(SINOCT_LABELS) | $(SN_TOOLS)
 	$(BIN)/ct-sinoct --labels '$(SINOCT_LABELS)' '$(SINOCT_SRC)' $(SW)/studies.mk $(SW)/labels.csv
 
-$(SW)/lists/%.tsv: $(SW)/studies.mk
-	$(SN_STEP) sort $* '' $(STUDY_SH) sort $(SINOCT_SRC)/$*$(if $(filter $*,$(SINOCT_ZIPPED)),.zip) $(SW)/unpacked/$* \
-	  '$(SW)/series/$*/%SeriesInstanceUID/%SOPInstanceUID.dcm' $@
+# Study ID: sorted into its own pool, its series ranked, the chosen one converted.
+$(SW)/records/%.tsv: $(SW)/studies.mk
+	$(item_may_fail)@$(STUDY_SH) sort $(SW) $* $(SINOCT_SRC)/$*$(if $(filter $*,$(SINOCT_ZIPPED)),.zip) $(SW)/unpacked/$* \
+	  '$(SW)/series/$*/%SeriesInstanceUID/%SOPInstanceUID.dcm' $(SW)/lists/$*.tsv \
+	  && $(STUDY_SH) choose $(SW) $* $(SW)/choice/$*.tsv $(SINOCT_MAX_THICKNESS) '' $(SW)/series/$*/*/ \
+	  && $(STUDY_SH) convert $(SW) $* $(SW)/choice/$*.tsv $(SW)/series/$* $(SN) $*/nrrd/scan.nrrd $@ \
+	  && echo "ctmake: sinoct: $* done ($$(ls $(SW)/records/*.tsv | wc -l) of $(words $(SINOCT_STUDIES)))"
 
-$(SW)/choice/%.tsv: $(SW)/lists/%.tsv
-	$(SN_STEP) choose $* $< $(STUDY_SH) choose $* $@ $(SINOCT_MAX_THICKNESS) "''" $(SW)/series/$*/*/
-
-$(SW)/records/%.tsv: $(SW)/choice/%.tsv
-	$(SN_STEP) convert $* $< $(STUDY_SH) convert $* $< $(SW)/series/$* $(SN) $*/nrrd/scan.nrrd $@
-	@[ ! -e $@ ] || echo "ctmake: sinoct: $* done ($$(ls $(SW)/records/*.tsv | wc -l) of $(words $(SINOCT_STUDIES)))"
-
-$(SN)/series.tsv: $(SN_CHOICES)
+$(SN)/series.tsv: $(SN_RECORDS)
 	@mkdir -p $(@D)
 	@$(STUDY_SH) table $@ '' '' $(SN_CHOICES)
 

@@ -32,8 +32,16 @@ FETCH_URL = $(BIN)/ct-fetch $(DOWNSTREAM_FETCH_FLAGS) --url
 # $(call zenodo_fetch,RECORD_TSV,FILE): the file a `ct-zenodo` record line names, verified.
 zenodo_fetch = $(FETCH_URL) "$$(cut -f4 '$1')" --md5 "$$(cut -f3 '$1')" '$2'
 
-# The steps the sets of DICOM studies (CQ500, SinoCT) share (mk/study.sh), run through mk/step.sh.
+# The steps the sets of DICOM studies (CQ500, SinoCT) share (mk/study.sh). Each command of a
+# study's steps logs and records its own failure (lib/step.h: --log, --failed).
 STUDY_SH = sh $(TOP)/mk/study.sh $(BIN)
+
+# The recipe line of one study's steps starts with $(item_may_fail). Under make -k a study that
+# fails must not stop the tables over every study (nor CQ500's barrier over every archive): Make
+# ignores its error (saying "Error 1 (ignored)"), the study's target stays absent, so the next run
+# retries exactly it, and the set's own target then fails naming every study not done. Without
+# -k the first failure stops make.
+item_may_fail = $(if $(KEEP_GOING),-)
 
 DOWNSTREAM_TOOLS := $(addprefix $(BIN)/,ct-fetch ct-pin ct-zenodo ct-unpack ct-csv ct-datalist ct-labelmap ct-npz ct-3dmir)
 
