@@ -13,7 +13,7 @@
  *                                       done when it exists (written with the NRRD, last)
  *   ROOT/failed/<uuid>.tsv              the failure record of its last failed step: one line,
  *                                       scan TAB step TAB reason (lib/step.h writes it)
- *   ROOT/logs/<uuid>.<step>.log         what each step said
+ *   ROOT/logs/<uuid>.log                what its steps said, each after a line naming it (lib/step.h)
  */
 #ifndef CT_SCANFILES_H
 #define CT_SCANFILES_H

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *log_path, *failed_path, *step_name;
@@ -29,11 +30,17 @@ int ct_step_option(int opt, const char *arg)
 static ct_code open_log(void)
 {
 	ct_code c = ct_mkdir_parent(log_path, 0755);
-	int fd = c ? -1 : open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = c ? -1 : open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (!c && fd < 0)
 		c = ct_fail_errno(CT_EIO, "%s: cannot write the log", log_path);
 	if (c)
 		return c;
+	/* One log for all of a scan's steps: each begins with a line naming it. */
+	char when[32];
+	time_t now = time(NULL);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	dprintf(fd, "== %s%s%s%s, %s\n", ct_progname, step_name ? " (" : "", step_name ? step_name : "",
+	        step_name ? ")" : "", when);
 	fflush(stdout);
 	fflush(stderr);
 	terminal = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);

@@ -10,7 +10,8 @@
 #                       ──ct-convert▶ records/<uuid>.tsv     scan.nrrd in that folder
 #   every record of PLAN ──ct-index──▶ scan_list.pkl, index.tsv, failed.tsv
 #
-# Each step is the command alone: it logs to logs/<uuid>.<step>.log, records why it failed in
+# Each step is the command alone: it logs to logs/<uuid>.log (every step of the scan, in turn),
+# records why it failed in
 # failed/<uuid>.tsv (removed when it succeeds) and fails the target, so make's exit status is
 # honest; under make -k every other scan goes on. One scan's files are lib/scanfiles.h's.
 # Two Make targets a scan, never more: Make holds ~2.5 KB a target, and CT-FM has 148,394
@@ -57,12 +58,12 @@ scan_sort_list  = $(IDC_ROOT)/dicom/$1/.sort-list.tsv
 scan_series_dir = $(IDC_ROOT)/dicom/$1/.scandir
 scan_record     = $(IDC_ROOT)/records/$1.tsv
 scan_failed     = $(IDC_ROOT)/failed/$1.tsv
-scan_log        = $(IDC_ROOT)/logs/$1.$2.log
+scan_log        = $(IDC_ROOT)/logs/$1.log
 # Where ct-sort puts a scan's DICOM (and ct-convert its scan.nrrd): CT-FM's layout.
 scan_sorted     = $(IDC_ROOT)/scans/$(CT_COLL.$1)/%PatientID/%StudyInstanceUID/%SeriesInstanceUID/%SOPInstanceUID.dcm
 
-# $(call step,UUID,STEP): what makes a command one scan's step (lib/step.h).
-step = --log $(call scan_log,$1,$2) --failed $(call scan_failed,$1)
+# $(call step,UUID): what makes a command one of the scan's steps (lib/step.h).
+step = --log $(call scan_log,$1) --failed $(call scan_failed,$1)
 SORT_MODE = $(if $(filter copy keep,$(KEEP_DICOM)),--copy)
 endpoints = $(foreach e,$(if $(filter gs://%,$(CT_URL.$1)),$(GCS_ENDPOINT),$(IDC_ENDPOINT)),--endpoint $(e))
 INDEX     = $(BIN)/ct-index --plan $(IDC_PLAN).tsv $(IDC_ROOT)
@@ -83,14 +84,14 @@ idc-scans: $(RECORDS)
 idc-index: $(IDC_ROOT)/scan_list.pkl
 
 $(VERIFIED): $(call scan_verified,%):
-	@$(BIN)/ct-fetch $(call step,$*,fetch) $(FETCH_FLAGS) --jobs $(FETCH_JOBS) $(call endpoints,$*) $(CT_URL.$*) $(@D)
+	@$(BIN)/ct-fetch $(call step,$*) $(FETCH_FLAGS) --jobs $(FETCH_JOBS) $(call endpoints,$*) $(CT_URL.$*) $(@D)
 
 # Sorting and converting share one target (two targets a scan, not three); the series' folder
 # ct-sort names, dicom/<uuid>/.scandir, is still a named file between the two.
 $(RECORDS): $(call scan_record,%): $(call scan_verified,%) | $(IDC_ROOT)/records
-	@$(BIN)/ct-sort $(call step,$*,sort) $(SORT_MODE) --keep-chars . --list $(call scan_sort_list,$*) \
+	@$(BIN)/ct-sort $(call step,$*) $(SORT_MODE) --keep-chars . --list $(call scan_sort_list,$*) \
 	  --series-dir $(call scan_series_dir,$*) $(<D) '$(call scan_sorted,$*)'
-	@d=$$(cat $(call scan_series_dir,$*)) && $(BIN)/ct-convert $(call step,$*,convert) --meta $@ "$$d" "$$d/scan.nrrd"
+	@d=$$(cat $(call scan_series_dir,$*)) && $(BIN)/ct-convert $(call step,$*) --meta $@ "$$d" "$$d/scan.nrrd"
 	@$(BIN)/ct-status --done $* $(if $(filter drop,$(KEEP_DICOM)),--drop-dicom) --run $(notdir $(IDC_PLAN)) \
 	  --total $(SCAN_COUNT) --before $(DONE_BEFORE) $(IDC_ROOT)
 

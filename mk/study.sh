@@ -2,7 +2,7 @@
 # mk/study.sh BIN STEP ARGS...: the steps a downstream set of DICOM studies shares (CQ500, SinoCT).
 #
 # The steps of one study (or archive) take WORK and ID first. Each command they run is a pipeline
-# step (lib/step.h): it logs to WORK/logs/ID.<command>.log and, when it fails, writes ID's
+# step (lib/step.h): it appends to ID's log WORK/logs/ID.log and, when it fails, writes ID's
 # failure record WORK/failed/ID.tsv (a step that succeeds removes it); a failure this script
 # finds itself is recorded the same way. ID '' is no study (reads.csv): no log, no record. Each
 # step writes its target last, so a step killed half-way leaves no target and is run again.
@@ -41,9 +41,9 @@ existing() {
 	for f; do [ ! -e "$f" ] || printf '%s\n' "$f"; done
 }
 
-# edge STEP LOG: the options that make a command study ID's STEP, logging to WORK/logs/ID.LOG.log.
+# edge STEP: the options that make a command study ID's STEP.
 edge() {
-	[ -z "$id" ] || echo --log "$work/logs/$id.$2.log" --failed "$work/failed/$id.tsv" --step "$1"
+	[ -z "$id" ] || echo --log "$work/logs/$id.log" --failed "$work/failed/$id.tsv" --step "$1"
 }
 
 # fail STEP WHY...: a failure this script found: said on stderr and, for a study, recorded as
@@ -67,10 +67,10 @@ fetch() {
 	[ -n "$pin" ] || pin=$("$bin/ct-pin" --kind sha256 --missing-ok "$recorded/$name.sha256" "$name")
 	mkdir -p "$(dirname "$file")"
 	if [ -n "$pin" ]; then
-		"$bin/ct-fetch" $(edge fetch fetch) "$@" --url "$url/$name" --sha256 "$pin" "$file"
+		"$bin/ct-fetch" $(edge fetch) "$@" --url "$url/$name" --sha256 "$pin" "$file"
 	else
 		mkdir -p "$recorded"
-		"$bin/ct-fetch" $(edge fetch fetch) "$@" --url "$url/$name" --record-sha256 "$recorded/$name.sha256" "$file"
+		"$bin/ct-fetch" $(edge fetch) "$@" --url "$url/$name" --record-sha256 "$recorded/$name.sha256" "$file"
 	fi
 }
 
@@ -78,11 +78,11 @@ sort_study() {
 	src=$1 unpacked=$2 pattern=$3 list=$4 drop=${5:-}
 	mkdir -p "$(dirname "$list")"
 	case $src in
-	*.zip) [ -d "$unpacked" ] || "$bin/ct-unpack" $(edge sort unpack) "$src" "$unpacked"; from=$unpacked ;;
+	*.zip) [ -d "$unpacked" ] || "$bin/ct-unpack" $(edge sort) "$src" "$unpacked"; from=$unpacked ;;
 	*) from=$src ;;
 	esac
 	rm -f "$list".new*
-	"$bin/ct-sort" $(edge sort sort) --keep-chars . --list "$list.new" "$from" "$pattern"
+	"$bin/ct-sort" $(edge sort) --keep-chars . --list "$list.new" "$from" "$pattern"
 	mv "$list.new" "$list"
 	rm -rf "$unpacked"
 	[ -z "$drop" ] || rm -f "$drop"
@@ -94,7 +94,7 @@ choose() {
 	for d; do shift; [ ! -d "$d" ] || set -- "$@" "$d"; done
 	[ $# -gt 0 ] || fail choose "$id: no DICOM series found"
 	mkdir -p "$(dirname "$out")"
-	"$bin/ct-series" $(edge choose choose) --id "$id" ${sources:+--sources "$sources"} --max-thickness "$max" "$out" "$@"
+	"$bin/ct-series" $(edge choose) --id "$id" ${sources:+--sources "$sources"} --max-thickness "$max" "$out" "$@"
 }
 
 convert() {
@@ -110,7 +110,7 @@ convert() {
 	uid=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["chosen"] == 1 { print $c["series_uid"] }' "$choice")
 	mkdir -p "$(dirname "$out")" "$dir"
 	rm -f "$dir"/*.tmp.* "$out".meta* "$out.choice"
-	if ! "$bin/ct-convert" $(edge convert convert) "$pool/$uid" "$nrrd" --meta "$out.meta"; then
+	if ! "$bin/ct-convert" $(edge convert) "$pool/$uid" "$nrrd" --meta "$out.meta"; then
 		find "$folder" -depth -type d -empty -delete 2>/dev/null || true
 		exit 1 # ct-convert wrote the failure record
 	fi

@@ -22,7 +22,7 @@ is "$(cut -f1,2 "$D/pretrain/failed/$missing.tsv" 2>/dev/null)" "$missing	fetch"
 ok "it stopped there: the scan after it was not started (no download, no failure record)" \
 	test ! -e "$D/pretrain/dicom/$broken" -a ! -e "$D/pretrain/failed/$broken.tsv"
 ok "the log's last line names the cause, the failure record repeats it" \
-	test "$(tail -n 1 "$D/pretrain/logs/$missing.fetch.log")" = "$(cut -f3 "$D/pretrain/failed/$missing.tsv")"
+	test "$(tail -n 1 "$D/pretrain/logs/$missing.log")" = "$(cut -f3 "$D/pretrain/failed/$missing.tsv")"
 
 ok_fails "with -k, make pretrain-data ends in failure (exit 2)" 2 pretrain "$D" -j2 -k
 is "$(tail -n +2 "$D/pretrain/failed.tsv" | cut -f1,2 | sort | tr '\t\n' ': ')" \
