@@ -10,7 +10,7 @@
 #          └─ct-sort────▶ dicom/<uuid>/.scandir     hard links: scans/<collection>/<PatientID>/<Study>/<Series>/
 #            └─ct-convert─▶ records/<uuid>.tsv      and scan.nrrd in that folder
 #    └─ct-index─▶ scan_list.pkl, index.tsv, failed.tsv   over every record of the plan
-#   beside them: failed/<uuid>.tsv (why a step failed), logs/<uuid>.<step>.log
+#   beside them: failed/<uuid>.tsv (why a step failed), logs/<uuid>.log (every step, every attempt)
 #
 # The downstream sets, `make downstream-<name>`: mk/downstream-<name>.mk. The commands in bin/:
 # mk/build.mk. Tests, demo, benchmarks, status, Slurm: mk/test.mk, demo.mk, bench.mk,

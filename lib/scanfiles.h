@@ -13,7 +13,8 @@
  *                                       done when it exists (written with the NRRD, last)
  *   ROOT/failed/<uuid>.tsv              the failure record of its last failed step: one line,
  *                                       scan TAB step TAB reason (lib/step.h writes it)
- *   ROOT/logs/<uuid>.log                what its steps said, each after a line naming it (lib/step.h)
+ *   ROOT/logs/<uuid>.log                what its steps said, every attempt of each after a line
+ *                                       naming the command and the attempt (lib/step.h)
  */
 #ifndef CT_SCANFILES_H
 #define CT_SCANFILES_H

@@ -27,6 +27,25 @@ int ct_step_option(int opt, const char *arg)
 	return 1;
 }
 
+/* How many times this command (under this step) began in the log before: each attempt's lines
+ * follow a header "== ct-NAME[ (STEP)], attempt N, TIME", so a retried step keeps the earlier
+ * attempt's lines beside the new ones, and a reader tells the two apart. */
+static unsigned attempts_before(const char *who)
+{
+	FILE *f = fopen(log_path, "re");
+	if (!f)
+		return 0;
+	size_t n = strlen(who);
+	unsigned count = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) >= 0)
+		count += strncmp(line, who, n) == 0 && strncmp(line + n, ", attempt ", 10) == 0;
+	free(line);
+	fclose(f);
+	return count;
+}
+
 static ct_code open_log(void)
 {
 	ct_code c = ct_mkdir_parent(log_path, 0755);
@@ -35,12 +54,12 @@ static ct_code open_log(void)
 		c = ct_fail_errno(CT_EIO, "%s: cannot write the log", log_path);
 	if (c)
 		return c;
-	/* One log for all of a scan's steps: each begins with a line naming it. */
-	char when[32];
+	char who[128], when[32];
+	snprintf(who, sizeof who, "== %s%s%s%s", ct_progname, step_name ? " (" : "", step_name ? step_name : "",
+	         step_name ? ")" : "");
 	time_t now = time(NULL);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	dprintf(fd, "== %s%s%s%s, %s\n", ct_progname, step_name ? " (" : "", step_name ? step_name : "",
-	        step_name ? ")" : "", when);
+	dprintf(fd, "%s, attempt %u, %s\n", who, attempts_before(who) + 1, when);
 	fflush(stdout);
 	fflush(stderr);
 	terminal = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);

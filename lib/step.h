@@ -3,9 +3,10 @@
  *
  * The options every step takes, so that a make recipe is the command alone and fails honestly:
  *   --log FILE     everything the command says is appended to FILE (its directory made), after
- *                  a line "== ct-NAME, <UTC time>": one log holds all the steps of a scan, and
- *                  its last line names the cause of a failure; the failure is also said once
- *                  on the original stderr, naming FILE.
+ *                  a line "== ct-NAME[ (STEP)], attempt N, <UTC time>" (N counts that header's
+ *                  earlier lines in FILE, plus one): one log holds all the steps of a scan and
+ *                  every attempt of each, and its last line names the cause of a failure; the
+ *                  failure is also said once on the original stderr, naming FILE.
  *   --failed FILE  on failure FILE holds the scan's failure record (lib/scanfiles.h: scan, step,
  *                  reason; the scan is FILE's name without ".tsv", the step the command's name
  *                  without "ct-", or --step's, the reason its error line); on success FILE
@@ -28,6 +29,7 @@ enum { CT_STEP_OPT_LOG = 0x5000, CT_STEP_OPT_FAILED, CT_STEP_OPT_STEP };
 	{"step", required_argument, 0, CT_STEP_OPT_STEP}
 #define CT_STEP_USAGE \
 	"  --log FILE          append everything this command says to FILE, after a line naming it\n" \
+	"                      and the attempt (\"== ct-NAME, attempt N, TIME\")\n" \
 	"                      (a failure is also said on stderr, naming FILE)\n" \
 	"  --failed FILE       on failure write FILE: scan (FILE's name without .tsv), step, reason\n" \
 	"                      (one tab-separated line, atomically); on success remove FILE\n" \
