@@ -5,6 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 stray=ctmake-stray-$$
+at_exit "rm -rf '$TOP/$stray'"   # what a broken refusal would leave in the checkout, checked below
 printf 'cp s3://idc-open-data/%s/* .\n' 5871c643-1545-17f4-79da-684fc5ec1b72 > "$T/manifest.txt"
 # What is there: the scratch dir's tree and the checkout's top level (Make's CURDIR here).
 snapshot() { { find "$T" ! -name .ok.out; find "$TOP" -maxdepth 1; } | sort; }
