@@ -13,13 +13,14 @@ trap 'rm -rf "$W"' EXIT
 DATA=$W/data
 P=$DATA/pretrain
 
-# measure LABEL COMMAND...: wall seconds and peak RSS of one command.
+# measure LABEL COMMAND...: wall seconds, CPU seconds (user + system, of the command and its
+# children: steadier than wall on a shared machine) and peak RSS of one command.
 measure() {
 	local label=$1; shift
-	/usr/bin/time -f '%e %M' -o "$W/time" "$@" >"$W/out" 2>"$W/err" ||
+	/usr/bin/time -f '%e %U %S %M' -o "$W/time" "$@" >"$W/out" 2>"$W/err" ||
 		{ echo "failed ($label): $*" >&2; tail -n 5 "$W/out" >&2; tail -n 5 "$W/err" >&2; cat "$W/time" >&2; exit 1; }
-	read -r secs kb < "$W/time"
-	printf '%-44s %8.2f s %8.0f MB\n' "$label" "$secs" "$((kb / 1024))"
+	read -r secs user sys kb < "$W/time"
+	printf '%-44s %8.2f s wall %8.2f s cpu %8.0f MB\n' "$label" "$secs" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$((kb / 1024))"
 }
 
 /usr/bin/python3 - "$N" > "$W/manifest.txt" <<'PY'
