@@ -87,7 +87,7 @@ cat <<EOF
   queue:     squeue -j ${array:+$array,}$index
   progress:  make -C $top status DATA=$data
   logs:      $dir/${array:+shard-${array}_<task>.out, }index-$index.out
-             one scan's steps: $data/pretrain/logs/<series uuid>.<step>.log
+             one scan's steps: $data/pretrain/logs/<series uuid>.log
   results:   $data/pretrain/scan_list.pkl, index.tsv, failed.tsv
 After a failure or preemption, run the same command again: only unfinished scans are redone.
 EOF
