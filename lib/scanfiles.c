@@ -107,7 +107,9 @@ void ct_scan_state_free(ct_scan_state *st)
 	st->failure = NULL;
 }
 
-ct_code ct_scan_nrrd_path(const char *root, const char *uuid, char **path)
+/* The scan's NRRD, <the directory .scandir names>/scan.nrrd, malloc'd into *path (the index
+ * takes it from the record; the drop checks it is there before removing anything). */
+static ct_code nrrd_path(const char *root, const char *uuid, char **path)
 {
 	char *buf;
 	ct_code c = read_scan_file(root, uuid, CT_SCAN_SERIES_DIR, &buf);
@@ -228,7 +230,7 @@ static ct_code drop_list(const char *root, const char *uuid, path_list *l)
 	ct_code c = scan_file_exists(root, uuid, CT_SCAN_RECORD, &done);
 	if (!c && !done)
 		c = ct_fail(CT_EDATA, "scan %s: not done (no record): its DICOM stays", uuid);
-	if (!c && ct_scan_nrrd_path(root, uuid, &nrrd))
+	if (!c && nrrd_path(root, uuid, &nrrd))
 		c = ct_fail(CT_EDATA, "scan %s: no readable .scandir: where its NRRD is is not known", uuid);
 	if (!c && access(nrrd, F_OK))
 		c = ct_fail_errno(CT_EDATA, "scan %s: %s", uuid, nrrd);

@@ -51,9 +51,6 @@ typedef struct {
 ct_code ct_scan_state_read(const char *root, const char *uuid, ct_scan_state *st);
 void ct_scan_state_free(ct_scan_state *st);
 
-/* The scan's NRRD, <the directory .scandir names>/scan.nrrd, malloc'd into *path. */
-ct_code ct_scan_nrrd_path(const char *root, const char *uuid, char **path);
-
 /* The failure record at path (ROOT/failed/<uuid>.tsv), written atomically: its scan is path's
  * file name without ".tsv"; tabs and line breaks in reason become spaces. */
 ct_code ct_scan_failure_write(const char *path, const char *step, const char *reason);
