@@ -56,6 +56,8 @@ for try in 1 2 3; do
 done
 waiting=$(fetched_not_converted | wc -l)
 ok "Ctrl-C left $waiting scans fetched, not converted (try $try)" test "$waiting" -ge 1
+# Seen once under make check SAN=1 on a loaded machine, not again in three runs: say what the run did.
+[ "$waiting" -ge 1 ] || diag "the last try's run (exit $status):" "$(tail -n 15 "$T/interrupted.log")"
 is "$status" 130 "and it was the interrupt that ended the run (make died of SIGINT), not its end"
 done_n=$(ls "$P/records" 2>/dev/null | grep -c '\.tsv$')
 bytes=$(cat "$P"/dicom/*/.verified | awk -F'\t' '!/^#/ { s += $2 } END { print s + 0 }')
