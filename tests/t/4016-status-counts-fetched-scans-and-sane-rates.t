@@ -37,7 +37,8 @@ signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 os.setsid()
 os.execvp(sys.argv[1], sys.argv[1:])' "$@"
 }
-# Ctrl-C once a scan is fetched and not converted; a few tries, as it may convert before the
+# Ctrl-C once a scan is fetched and not converted (waiting up to 90 s: under SAN=1 on a loaded
+# machine the 20 s once allowed ran out with nothing fetched); a few tries, as it may convert before the
 # signal lands.
 for try in 1 2 3; do
 	rm -rf "$D"
@@ -46,7 +47,7 @@ for try in 1 2 3; do
 	interruptible make --no-print-directory -C "$TOP" pretrain-data DATA="$D" MANIFEST="$T/manifest.txt" \
 		IDC_ENDPOINT="$PROXY_URL" -j1 >"$T/interrupted.log" 2>&1 &
 	pid=$! i=0
-	until [ -n "$(fetched_not_converted)" ] || [ $i -ge 2000 ] || ! kill -0 $pid 2>/dev/null; do
+	until [ -n "$(fetched_not_converted)" ] || [ $i -ge 9000 ] || ! kill -0 $pid 2>/dev/null; do
 		sleep 0.01; i=$((i + 1))
 	done
 	kill -INT -- -$pid 2>/dev/null
