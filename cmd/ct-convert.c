@@ -22,10 +22,11 @@ static const char usage[] =
 "`plastimatch convert --output-img OUT.nrrd` gives, from any transfer syntax GDCM decodes.\n"
 "\n"
 "Reads the top level of DICOM_DIR. With several series there, takes the one with most image\n"
-"slices and names the others; localizers and non-image objects are set aside. Slices are\n"
-"ordered by position along the slice normal; uneven spacing is laid on plastimatch's regular\n"
-"grid (each plane a copy of the nearest slice); identical duplicates are dropped; gantry tilt\n"
-"is measured and recorded, not corrected. HU = stored x RescaleSlope + RescaleIntercept.\n"
+"slices and names the others; localizers, non-image objects and objects of another Modality\n"
+"than CT (SEG, RTSTRUCT, ...) are set aside. Slices are ordered by position along the slice\n"
+"normal; uneven spacing is laid on plastimatch's regular grid (each plane a copy of the\n"
+"nearest slice); identical duplicates are dropped; gantry tilt is measured and recorded, not\n"
+"corrected. HU = stored x RescaleSlope + RescaleIntercept.\n"
 "\n"
 "Limits (memory follows the files, never what a header claims): a data element no longer\n"
 "than its file (a Deflated one: 1032 times it), a slice at most 4096 x 4096 pixels, a volume\n"
@@ -37,7 +38,13 @@ static const char usage[] =
 "  --meta FILE         also write a one-row TSV record (lib/meta.h): CT-FM's header\n"
 "                      columns, then path (OUT.nrrd, absolute), rows, columns, slices,\n"
 "                      spacing, origin, direction, hu_min, hu_max, transfer_syntax,\n"
-"                      irregular_spacing, tilt_deg and CT-FM's quality flags\n"
+"                      irregular_spacing, tilt_deg, CT-FM's quality flags, skipped_files,\n"
+"                      Modality, AcquisitionDate, AcquisitionTime, InstanceCreationDate,\n"
+"                      InstanceCreationTime, SeriesDate, SeriesTime (the first slice's) and\n"
+"                      left_out\n"
+"  --leave-out-non-ct  a folder holding no CT image, only objects of another Modality (a SEG,\n"
+"                      an RTSTRUCT), is left out, not an error: no NRRD, the --meta record\n"
+"                      names the first such object's series and says why in left_out; exit 0\n"
 "  --series UID        convert this SeriesInstanceUID instead of the largest series\n"
 "  --skip-bad-files    convert without the DICOM files that cannot be read (a header that does\n"
 "                      not parse, pixel data that does not decode) instead of failing; each\n"
@@ -55,7 +62,8 @@ CT_STEP_USAGE
 "OUT.nrrd and the --meta record are each one writer's: temporaries a killed earlier run left\n"
 "of them are removed first.\n"
 "\n"
-"Exit status: 0 done, 1 the input is not a convertible series (nothing is written), 2 usage.\n";
+"Exit status: 0 done (or left out), 1 the input is not a convertible series (nothing is\n"
+"written), 2 usage.\n";
 
 typedef struct {
 	ct_slices_opts series;
@@ -70,7 +78,7 @@ static void parse(int argc, char **argv, options *o, const char **dir, const cha
 		{"meta", required_argument, 0, 'm'}, {"series", required_argument, 0, 's'},
 		{"type", required_argument, 0, 't'}, {"resample", required_argument, 0, 'r'},
 		{"level", required_argument, 0, 'l'}, {"threads", required_argument, 0, 'j'},
-		{"skip-bad-files", no_argument, 0, 'b'},
+		{"skip-bad-files", no_argument, 0, 'b'}, {"leave-out-non-ct", no_argument, 0, 'n'},
 		CT_STEP_LONGOPTS, {0, 0, 0, 0}};
 	int c;
 	while ((c = ct_getopt(argc, argv, "", longs)) != -1) {
@@ -78,6 +86,7 @@ static void parse(int argc, char **argv, options *o, const char **dir, const cha
 		case 'm': o->meta = optarg; break;
 		case 's': o->series.series_uid = optarg; break;
 		case 'b': o->series.skip_bad_files = 1; break;
+		case 'n': o->series.leave_out_non_ct = 1; break;
 		case 't':
 			if (!strcmp(optarg, "auto")) o->vol.type = CT_TYPE_AUTO;
 			else if (!strcmp(optarg, "short")) o->vol.type = CT_TYPE_SHORT;
@@ -159,6 +168,17 @@ static ct_code write_record(const char *meta, const ct_slices *s, const ct_volum
 	return c;
 }
 
+/* A folder left out (--leave-out-non-ct): the record alone, saying why. */
+static ct_code write_left_out(const char *meta, const ct_slices *s)
+{
+	ct_record r = {0};
+	ct_code c = ct_meta_of_left_out(&r, s);
+	if (!c && meta)
+		c = ct_record_write(meta, &r);
+	ct_record_free(&r);
+	return c;
+}
+
 /* The record, then the volume under its name: when the volume cannot be committed the record
  * goes too, so a failed run leaves neither. */
 static ct_code finish(const options *o, nrrd_sink *ns, const ct_slices *s, const ct_volume *v)
@@ -198,12 +218,16 @@ int main(int argc, char **argv)
 	ct_slices s;
 	ct_volume v = {0};
 	c = ct_slices_read(dir, &o.series, &s);
-	if (!c)
-		c = load(&o, &ns, &s, &v);
-	if (!c)
-		c = finish(&o, &ns, &s, &v);
-	else
-		sink_cancel(&ns);
+	if (!c && s.left_out[0])
+		c = write_left_out(o.meta, &s);
+	else {
+		if (!c)
+			c = load(&o, &ns, &s, &v);
+		if (!c)
+			c = finish(&o, &ns, &s, &v);
+		else
+			sink_cancel(&ns);
+	}
 	ct_volume_free(&v);
 	ct_slices_free(&s);
 	ct_step_exit(c);

@@ -18,7 +18,9 @@ static const char usage[] =
 "  DIR/scan_list.pkl  a Python list of pathlib.PosixPath, one absolute path per converted scan,\n"
 "                     in plan order: what CT-FM's training config loads\n"
 "  DIR/index.tsv      one row per converted scan: CT-FM's metadata columns, then ours\n"
-"                     (lib/record.h)\n"
+"                     (lib/record.h); a scan left out (its record's left_out says why:\n"
+"                     ct-convert --leave-out-non-ct) has its row, with no path, and is not in\n"
+"                     the pickle\n"
 "  DIR/failed.tsv     one row per failed scan: scan, step, reason\n"
 "Per scan it reads the files lib/scanfiles.h names: DIR/records/<uuid>.tsv (ct-convert --meta:\n"
 "the metadata and the NRRD's path; the scan is done when it exists), DIR/dicom/<uuid>/.verified\n"
@@ -33,7 +35,7 @@ typedef struct {
 	const ct_tsv *plan;
 	FILE *index, *failed;
 	char **paths;
-	size_t done, nfailed, left;
+	size_t done, nfailed, left, left_out;
 } indexer;
 
 /* The columns only the pipeline knows, then the row. */
@@ -61,15 +63,18 @@ static ct_code index_done(indexer *x, size_t prow, const ct_scan_state *st)
 		return c;
 	}
 	const char *path = ct_record_get(&rec, CT_REC_PATH);
-	if (!*path)
+	int left_out = *ct_record_get(&rec, CT_REC_LEFT_OUT) != 0; /* a SEG, an RTSTRUCT: no NRRD */
+	if (left_out)
+		c = write_row(x, prow, &rec, st->bytes);
+	else if (!*path)
 		c = ct_fail(CT_EDATA, "%s: no path column (a record of an older ct-convert: remove it and "
 		            "run make again to convert the scan again)", rf);
 	else if (!(x->paths[x->done] = strdup(path)))
 		c = ct_fail(CT_ENOMEM, "out of memory");
-	if (!c && (c = write_row(x, prow, &rec, st->bytes)))
+	else if ((c = write_row(x, prow, &rec, st->bytes)))
 		free(x->paths[x->done]);
 	if (!c)
-		x->done++;
+		*(left_out ? &x->left_out : &x->done) += 1;
 	ct_record_free(&rec);
 	free(rf);
 	return c;
@@ -147,8 +152,8 @@ int main(int argc, char **argv)
 		ct_exit(ct_fail(CT_ENOMEM, "out of memory"));
 	c = run(&x);
 	if (!c)
-		ct_info("%zu scans indexed, %zu failed, %zu not done, of %zu planned", x.done, x.nfailed,
-		        x.left, p.nrows);
+		ct_info("%zu scans indexed, %zu left out, %zu failed, %zu not done, of %zu planned", x.done,
+		        x.left_out, x.nfailed, x.left, p.nrows);
 	if (!c && (x.nfailed || x.left))
 		c = ct_fail(CT_EDATA, "%zu scans failed and %zu are not done: see %s/failed.tsv; run the "
 		            "same make command again to retry them", x.nfailed, x.left, x.dir);

@@ -81,10 +81,10 @@ static void read_text(const ct_dicom *d, ct_header *h, int describe)
 	ct_dicom_text(d, CT_TAG(0x0020, 0x000e), h->series_uid, sizeof h->series_uid);
 	ct_dicom_text(d, CT_TAG(0x0008, 0x0008), h->image_type, sizeof h->image_type);
 	h->localizer = has_word(h->image_type, "LOCALIZER");
+	ct_dicom_text(d, CT_TAG(0x0008, 0x0060), h->modality, sizeof h->modality);
 	if (!describe)
 		return;
 	ct_dicom_text(d, CT_TAG(0x0020, 0x0011), h->number, sizeof h->number);
-	ct_dicom_text(d, CT_TAG(0x0008, 0x0060), h->modality, sizeof h->modality);
 	ct_dicom_text(d, CT_TAG(0x0008, 0x103e), h->description, sizeof h->description);
 	ct_dicom_text(d, CT_TAG(0x0018, 0x1210), h->kernel, sizeof h->kernel);
 	ct_dicom_text(d, CT_TAG(0x0018, 0x0010), h->contrast, sizeof h->contrast);

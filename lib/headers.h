@@ -52,7 +52,7 @@ typedef struct {
 	/* SOPClassUID (else the File Meta's MediaStorageSOPClassUID), SeriesInstanceUID,
 	 * SeriesNumber, Modality, SeriesDescription, ConvolutionKernel, ContrastBolusAgent,
 	 * SliceThickness as written, ImageType ('\'-joined), each truncated to its buffer; number,
-	 * modality, description, kernel, contrast and thickness_text are read only with describe
+	 * description, kernel, contrast and thickness_text are read only with describe
 	 * (lib/series describes series by them; lib/slices does not need them) */
 } ct_header;
 

@@ -27,6 +27,14 @@ static const struct {
 	{CT_REC_KERNEL, CT_TAG(0x0018, 0x1210)},
 	{CT_REC_RECON_DIAMETER, CT_TAG(0x0018, 0x1100)},
 	{CT_REC_MANUFACTURER, CT_TAG(0x0008, 0x0070)},
+	/* and ours: what pairing test and retest by time needs (lib/pairs) */
+	{CT_REC_MODALITY, CT_TAG(0x0008, 0x0060)},
+	{CT_REC_ACQ_DATE, CT_TAG(0x0008, 0x0022)},
+	{CT_REC_ACQ_TIME, CT_TAG(0x0008, 0x0032)},
+	{CT_REC_CREATION_DATE, CT_TAG(0x0008, 0x0012)},
+	{CT_REC_CREATION_TIME, CT_TAG(0x0008, 0x0013)},
+	{CT_REC_SERIES_DATE, CT_TAG(0x0008, 0x0021)},
+	{CT_REC_SERIES_TIME, CT_TAG(0x0008, 0x0031)},
 };
 
 static void set_number(ct_record *r, ct_rec_col col, const char *fmt, double x)
@@ -147,5 +155,12 @@ ct_code ct_meta_of_scan(ct_record *r, const ct_slices *s, const ct_volume *v, co
 	set_count(r, CT_REC_UNIQUE_POSITIONS, v->duplicates == 0);
 	set_count(r, CT_REC_NO_LOCALIZER, s->localizers == 0);
 	set_skipped(r, s);
+	return c;
+}
+
+ct_code ct_meta_of_left_out(ct_record *r, const ct_slices *s)
+{
+	ct_code c = header_columns(r, s->left_out_path);
+	ct_record_set(r, CT_REC_LEFT_OUT, s->left_out);
 	return c;
 }

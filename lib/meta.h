@@ -13,7 +13,10 @@
  * distinct transfer syntaxes ('/'-joined, in the volume's order), irregular_spacing, tilt_deg
  * (3 decimals), and CT-FM's quality filters as its query states them (1: the series passes):
  * every SliceThickness in [1, 5] mm (at least one given), more than 50 instances, no two slices
- * at one position, no localizer. skipped_files: the names of the files ct-convert
+ * at one position, no localizer. Modality, AcquisitionDate (0008,0022), AcquisitionTime
+ * (0008,0032), InstanceCreationDate (0008,0012), InstanceCreationTime (0008,0013), SeriesDate
+ * (0008,0021), SeriesTime (0008,0031): as the first slice has them (for lib/pairs). left_out: why
+ * a folder was left out (ct-convert --leave-out-non-ct), empty otherwise. skipped_files: the names of the files ct-convert
  * --skip-bad-files skipped (lib/slices), '/'-joined; empty when none was.
  */
 #ifndef CT_META_H
@@ -26,5 +29,8 @@
 
 /* Fill r from the series s, the volume v made of it, and the NRRD's path. */
 ct_code ct_meta_of_scan(ct_record *r, const ct_slices *s, const ct_volume *v, const char *nrrd_path);
+/* A folder left out (s->left_out, lib/slices.h): the header columns of its first object of
+ * another Modality, and left_out; no path, no volume's columns. */
+ct_code ct_meta_of_left_out(ct_record *r, const ct_slices *s);
 
 #endif

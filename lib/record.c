@@ -44,6 +44,14 @@ static const struct {
 	[CT_REC_UNIQUE_POSITIONS] = {"unique_positions", 0},
 	[CT_REC_NO_LOCALIZER] = {"no_localizer", 0},
 	[CT_REC_SKIPPED_FILES] = {"skipped_files", 0},
+	[CT_REC_MODALITY] = {"Modality", 0},
+	[CT_REC_ACQ_DATE] = {"AcquisitionDate", 0},
+	[CT_REC_ACQ_TIME] = {"AcquisitionTime", 0},
+	[CT_REC_CREATION_DATE] = {"InstanceCreationDate", 0},
+	[CT_REC_CREATION_TIME] = {"InstanceCreationTime", 0},
+	[CT_REC_SERIES_DATE] = {"SeriesDate", 0},
+	[CT_REC_SERIES_TIME] = {"SeriesTime", 0},
+	[CT_REC_LEFT_OUT] = {"left_out", 0},
 };
 
 const char *ct_record_get(const ct_record *r, ct_rec_col col)

@@ -13,7 +13,8 @@
  *     SliceThickness ConvolutionKernel ReconstructionDiameter Manufacturer idc_url
  *   ours: scan path (the NRRD, absolute) dicom_bytes rows columns slices spacing origin
  *     direction hu_min hu_max transfer_syntax irregular_spacing tilt_deg thickness_1_5mm
- *     more_than_50_slices unique_positions no_localizer skipped_files
+ *     more_than_50_slices unique_positions no_localizer skipped_files Modality AcquisitionDate
+ *     AcquisitionTime InstanceCreationDate InstanceCreationTime SeriesDate SeriesTime left_out
  * (what each holds: lib/meta.h).
  */
 #ifndef CT_RECORD_H
@@ -33,6 +34,8 @@ typedef enum {
 	CT_REC_SPACING, CT_REC_ORIGIN, CT_REC_DIRECTION, CT_REC_HU_MIN, CT_REC_HU_MAX,
 	CT_REC_TRANSFER_SYNTAX, CT_REC_IRREGULAR, CT_REC_TILT, CT_REC_THICKNESS_1_5,
 	CT_REC_MORE_THAN_50, CT_REC_UNIQUE_POSITIONS, CT_REC_NO_LOCALIZER, CT_REC_SKIPPED_FILES,
+	CT_REC_MODALITY, CT_REC_ACQ_DATE, CT_REC_ACQ_TIME, CT_REC_CREATION_DATE, CT_REC_CREATION_TIME,
+	CT_REC_SERIES_DATE, CT_REC_SERIES_TIME, CT_REC_LEFT_OUT,
 	CT_REC_NCOLS
 } ct_rec_col;
 

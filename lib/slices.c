@@ -81,9 +81,15 @@ static ct_code mark_missing_pixels(ct_header *h)
 	return mark_unreadable(h);
 }
 
+/* Modality is there and is not CT (SEG, RTSTRUCT, PR, ...). */
+static int not_ct(const ct_header *f)
+{
+	return f->dicom && f->modality[0] && strcmp(f->modality, "CT") != 0;
+}
+
 static int is_slice(const ct_header *f)
 {
-	return f->dicom && f->image && !f->localizer;
+	return f->dicom && f->image && !f->localizer && !not_ct(f);
 }
 
 typedef ct_code (*bad_check)(ct_header *h);
@@ -121,16 +127,42 @@ ct_code ct_slices_skip(ct_slices *s, const ct_slice *slice, const char *why)
 
 /* ---- choosing the series ----------------------------------------------------------------- */
 
-/* The chosen series' UID into s->uid; counts of what is set aside into s. */
-static ct_code choose_series(const char *dir, const ct_headers *hs, const char *want, ct_slices *s)
+/* No slices: a folder of objects of another Modality than CT is left out (with
+ * leave_out_non_ct) or an error; any other folder an error. */
+static ct_code no_ct(const char *dir, const ct_headers *hs, const ct_slices_opts *o, size_t scouts,
+                     ct_slices *s)
 {
+	size_t other_images = 0;
+	const ct_header *first = NULL;
+	for (size_t i = 0; i < hs->n; i++) {
+		const ct_header *f = &hs->h[i];
+		other_images += f->dicom && !not_ct(f) && f->image;
+		if (not_ct(f) && !first)
+			first = f;
+	}
+	if (o->leave_out_non_ct && first && !other_images) {
+		snprintf(s->left_out, sizeof s->left_out, "not a CT image series: %zu DICOM object%s of "
+		         "Modality %s", s->not_ct, s->not_ct == 1 ? "" : "s", first->modality);
+		ct_info("%s: left out: %s", dir, s->left_out);
+		return (s->left_out_path = strdup(first->s.path)) ? CT_OK : ct_fail(CT_ENOMEM, "out of memory");
+	}
+	return ct_fail(CT_EDATA, "%s: no CT image slices (%zu files: %zu not DICOM, %zu not images, "
+	               "%zu localizers, %zu not CT%s%s)", dir, hs->n, s->non_dicom, s->non_image, scouts,
+	               s->not_ct, first ? ": Modality " : "", first ? first->modality : "");
+}
+
+/* The chosen series' UID into s->uid; counts of what is set aside into s. */
+static ct_code choose_series(const char *dir, const ct_headers *hs, const ct_slices_opts *o, ct_slices *s)
+{
+	const char *want = o->series_uid;
 	size_t best = 0, slices = 0, scouts = 0;
 	char *uid = s->uid;
 	uid[0] = 0;
 	for (size_t i = 0; i < hs->n; i++) {
 		const ct_header *f = &hs->h[i];
 		s->non_dicom += !f->dicom && !f->unreadable;
-		s->non_image += f->dicom && !f->image;
+		s->non_image += f->dicom && !f->image && !not_ct(f);
+		s->not_ct += not_ct(f);
 		scouts += f->dicom && f->image && f->localizer;
 		if (!is_slice(f))
 			continue;
@@ -146,8 +178,7 @@ static ct_code choose_series(const char *dir, const ct_headers *hs, const char *
 		}
 	}
 	if (!slices)
-		return ct_fail(CT_EDATA, "%s: no CT image slices (%zu files: %zu not DICOM, %zu not "
-		               "images, %zu localizers)", dir, hs->n, s->non_dicom, s->non_image, scouts);
+		return no_ct(dir, hs, o, scouts, s);
 	if (!best)
 		return ct_fail(CT_EDATA, "%s: no image series with SeriesInstanceUID %s", dir, want);
 	for (size_t i = 0; i < hs->n; i++) {
@@ -271,10 +302,10 @@ ct_code ct_slices_read(const char *dir, const ct_slices_opts *o, ct_slices *s)
 	if (!c)
 		c = bad_files(&hs, mark_broken_image, NULL, o->skip_bad_files, s);
 	if (!c)
-		c = choose_series(dir, &hs, o->series_uid, s);
-	if (!c)
+		c = choose_series(dir, &hs, o, s);
+	if (!c && !s->left_out[0])
 		c = bad_files(&hs, mark_missing_pixels, s->uid, o->skip_bad_files, s);
-	if (!c) {
+	if (!c && !s->left_out[0]) {
 		count_instances(&hs, s);
 		c = take_slices(&hs, s);
 	}
@@ -290,6 +321,8 @@ void ct_slices_free(ct_slices *s)
 		free(s->slice[i].path);
 	free(s->slice);
 	free(s->dir);
+	free(s->left_out_path);
+	s->left_out_path = NULL;
 	for (size_t i = 0; i < s->nskipped; i++)
 		free(s->skipped[i]);
 	free(s->skipped);

@@ -4,7 +4,11 @@
  * followed; as plastimatch, no subfolders) and takes the series with most image slices (ties:
  * the smaller SeriesInstanceUID) unless opts names one. What it sets aside is counted: files
  * that are not DICOM (lib/dicom's sniff) and DICOMDIRs, non-image objects (no Rows/Columns),
- * localizers (LOCALIZER in ImageType) and the other series (each named on stderr).
+ * objects of another Modality than CT (a SEG's frames are no slices), localizers (LOCALIZER in
+ * ImageType) and the other series (each named on stderr). A folder whose DICOM objects are
+ * none of them CT images, each with another Modality (a SEG, an RTSTRUCT), is an error, or,
+ * with opts->leave_out_non_ct, left out: left_out says why, left_out_path names the first
+ * such object, and there are no slices (n 0).
  *
  * Bad files fail the whole folder (CT_EDATA, naming the first by name and where it broke):
  * a file that is DICOM (by the sniff) but whose header cannot be read; one without usable
@@ -32,6 +36,7 @@ typedef struct {
 	const char *series_uid; /* NULL: the series with most image slices */
 	int skip_bad_files;     /* skip unreadable DICOM files instead of failing (see above) */
 	int threads;            /* 0: one per online CPU */
+	int leave_out_non_ct;   /* a folder of only non-CT objects is left out, not an error */
 } ct_slices_opts;
 
 typedef struct {
@@ -43,7 +48,9 @@ typedef struct {
 	size_t localizers;      /* ...of which localizers */
 	size_t with_thickness;  /* ...of which have SliceThickness, */
 	double thickness_min, thickness_max; /* ...ranging over these */
-	size_t other_series, non_image, non_dicom; /* set aside in DIR */
+	size_t other_series, non_image, non_dicom, not_ct; /* set aside in DIR */
+	char left_out[256];     /* why the folder is left out (leave_out_non_ct), or "" */
+	char *left_out_path;    /* ...the first object of another Modality */
 	char **skipped;         /* names (in DIR) of the bad files skipped with skip_bad_files */
 	size_t nskipped;
 } ct_slices;

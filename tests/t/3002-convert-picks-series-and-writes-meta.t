@@ -22,9 +22,11 @@ is "$(meta_field "$T/small.tsv" slices) $(meta_field "$T/small.tsv" SliceThickne
 ok_fails "--series naming no series: exit 1" 1 ct-convert --series 1.2.3.4 "$T/two" "$T/none.nrrd"
 is "$(ls "$T"/none.nrrd* 2>/dev/null | wc -l)" 0 "... and no output"
 
-header="SeriesInstanceUID PatientID BodyPartExamined ContrastBolusAgent ImageType num_instances StudyInstanceUID ClinicalTrialTimePointID PixelSpacing SliceThickness ConvolutionKernel ReconstructionDiameter Manufacturer path rows columns slices spacing origin direction hu_min hu_max transfer_syntax irregular_spacing tilt_deg thickness_1_5mm more_than_50_slices unique_positions no_localizer skipped_files"
+header="SeriesInstanceUID PatientID BodyPartExamined ContrastBolusAgent ImageType num_instances StudyInstanceUID ClinicalTrialTimePointID PixelSpacing SliceThickness ConvolutionKernel ReconstructionDiameter Manufacturer path rows columns slices spacing origin direction hu_min hu_max transfer_syntax irregular_spacing tilt_deg thickness_1_5mm more_than_50_slices unique_positions no_localizer skipped_files Modality AcquisitionDate AcquisitionTime InstanceCreationDate InstanceCreationTime SeriesDate SeriesTime left_out"
 is "$(head -1 "$T/big.tsv" | tr '\t' ' ')" "$header" "the record's columns, in order"
-is "$(wc -l < "$T/big.tsv") $(awk -F'\t' '{print NF}' "$T/big.tsv" | sort -u)" "2 30" "one header line, one row, 30 fields each"
+is "$(sed -n 2p "$T/big.tsv" | cut -f31-38 | tr '\t' '|')" "CT|||||20240102||" \
+   "Modality and the times as the first slice has them (the generator writes SeriesDate only), nothing left out"
+is "$(wc -l < "$T/big.tsv") $(awk -F'\t' '{print NF}' "$T/big.tsv" | sort -u)" "2 38" "one header line, one row, 38 fields each"
 is "$(sed -n 2p "$T/big.tsv" | cut -f2-6,9-13,15-17,20 | tr '\t' ' ')" \
 	"PAT-8 CHEST IOPAMIDOL ORIGINAL/PRIMARY/AXIAL 20 14.5833/14.5833 2.5 STANDARD 350.0 CTMAKE PHANTOMS 24 24 20 1/0/0/0/1/0/0/0/1" \
 	"header columns as CT-FM's table spells them"
