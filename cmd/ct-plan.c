@@ -10,7 +10,8 @@
 #include <string.h>
 
 static const char usage[] =
-"usage: ct-plan [--limit N] [--shard I/N] [--tsv PLAN.tsv] [-o PLAN.mk] MANIFEST\n"
+"usage: ct-plan [--collection C] [--modality M] [--limit N] [--shard I/N] [--tsv PLAN.tsv]\n"
+"               [-o PLAN.mk] MANIFEST\n"
 "\n"
 "Read an IDC manifest and write a makefile fragment naming every series once, by its\n"
 "crdc_series_uuid, in manifest order:\n"
@@ -21,8 +22,8 @@ static const char usage[] =
 "MANIFEST forms: s5cmd lines (cp s3://BUCKET/<uuid>/* .  cp s3://BUCKET/<uuid>/*.\n"
 "cp s3://BUCKET/<uuid>/<instance>.dcm.), bare s3:// or gs:// URLs, '#' comments, blank lines,\n"
 "CRLF; or a CSV export with a header naming cp_command or series_aws_url (optional\n"
-"collection_id, PatientID, SeriesInstanceUID). Repeated series are dropped. A bad line stops\n"
-"the plan with MANIFEST:LINE: why.\n"
+"collection_id, PatientID, SeriesInstanceUID, Modality). Repeated series are dropped. A bad\n"
+"line stops the plan with MANIFEST:LINE: why.\n"
 "\n"
 "The grammar is strict (what the manifest says is written into a makefile): a line is\n"
 "'cp URL .', 'cp URL.' or 'URL'; URL is s3://BUCKET/UUID or gs://BUCKET/UUID, optionally\n"
@@ -31,7 +32,11 @@ static const char usage[] =
 "gs://idc-open-data, idc-open-idc1, idc-open-cr. CSV cells: collection_id is letters, digits,\n"
 "'_', '-' and inner '.'; PatientID has no control character or '\\'; SeriesInstanceUID is a UID.\n"
 "\n"
-"  --limit N      only the first N series (applied before --shard)\n"
+"  --collection C only the series whose collection_id is C (a CSV with that column; other\n"
+"                 manifests are refused: they do not say)\n"
+"  --modality M   only the series whose Modality is M; a manifest without a Modality column\n"
+"                 keeps every series, and says so (CT-FM's query emits none: it selects CT)\n"
+"  --limit N      only the first N series (after --collection and --modality, before --shard)\n"
 "  --shard I/N    only shard I of N (1-based): series whose MD5(uuid) mod N is I-1; the N\n"
 "                 shards are disjoint and together cover the manifest\n"
 "  --tsv FILE     also write the plan as a table: scan, url, collection_id, PatientID,\n"
@@ -47,7 +52,7 @@ static const char usage[] =
 typedef struct {
 	long limit;
 	unsigned shard_i, shard_n;
-	const char *tsv, *out, *manifest;
+	const char *tsv, *out, *manifest, *collection, *modality;
 	const char *bucket[MAX_BUCKETS];
 	ct_manifest_opts read;
 } options;
@@ -69,7 +74,8 @@ static options parse_args(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"limit", required_argument, 0, 'l'}, {"shard", required_argument, 0, 's'},
 		{"tsv", required_argument, 0, 't'}, {"output", required_argument, 0, 'o'},
-		{"bucket", required_argument, 0, 'b'}, {"any-bucket", no_argument, 0, 'a'}, {0, 0, 0, 0}};
+		{"bucket", required_argument, 0, 'b'}, {"any-bucket", no_argument, 0, 'a'},
+		{"collection", required_argument, 0, 'c'}, {"modality", required_argument, 0, 'm'}, {0, 0, 0, 0}};
 	int c;
 	while ((c = ct_getopt(argc, argv, "o:", longopts)) != -1) {
 		switch (c) {
@@ -83,6 +89,8 @@ static options parse_args(int argc, char **argv)
 			o.bucket[o.read.nbuckets++] = optarg;
 			break;
 		case 'a': o.read.any_bucket = 1; break;
+		case 'c': o.collection = optarg; break;
+		case 'm': o.modality = optarg; break;
 		}
 	}
 	if (optind != argc - 1)
@@ -111,22 +119,41 @@ typedef struct {
 	const ct_manifest *m;
 	unsigned char *keep;
 	size_t chosen;
-	char what[64];          /* " (first N) (shard I/N)" */
+	char what[256];         /* " (collection C) (Modality M) (first N) (shard I/N)" */
 } plan;
+
+/* --collection and --modality: is scan s of the selection? */
+static int wanted(const options *o, const ct_manifest *m, const ct_scan *s)
+{
+	return (!o->collection || !strcmp(s->collection, o->collection))
+	       && (!o->modality || !m->has_modality || !strcmp(s->modality, o->modality));
+}
 
 static ct_code select_scans(plan *p)
 {
 	const options *o = p->o;
+	if (o->collection && !p->m->has_collection)
+		return ct_fail(CT_EDATA, "%s: --collection %s: the manifest has no collection_id column",
+		               o->manifest, o->collection);
+	if (o->modality && !p->m->has_modality)
+		ct_info("%s: no Modality column: every series is taken as %s", o->manifest, o->modality);
 	p->keep = calloc(p->m->n + 1, 1);
 	if (!p->keep)
 		return ct_fail(CT_ENOMEM, "out of memory");
+	long taken = 0;
 	for (size_t i = 0; i < p->m->n; i++) {
-		int in = o->limit < 0 || (long)i < o->limit;
+		int in = wanted(o, p->m, &p->m->scan[i]) && (o->limit < 0 || taken < o->limit);
+		taken += in;
 		p->keep[i] = in && (!o->shard_n || ct_scan_shard(p->m->scan[i].uuid, o->shard_n) == o->shard_i);
 		p->chosen += p->keep[i];
 	}
+	if (o->collection)
+		snprintf(p->what, sizeof p->what, " (collection %.80s)", o->collection);
+	if (o->modality)
+		snprintf(p->what + strlen(p->what), sizeof p->what - strlen(p->what), " (Modality %.40s)",
+		         o->modality);
 	if (o->limit >= 0)
-		snprintf(p->what, sizeof p->what, " (first %ld)", o->limit);
+		snprintf(p->what + strlen(p->what), sizeof p->what - strlen(p->what), " (first %ld)", o->limit);
 	if (o->shard_n)
 		snprintf(p->what + strlen(p->what), sizeof p->what - strlen(p->what), " (shard %u/%u)",
 		         o->shard_i, o->shard_n);

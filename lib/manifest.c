@@ -152,6 +152,7 @@ static void scan_free(ct_scan *s)
 	free(s->collection);
 	free(s->patient);
 	free(s->series_uid);
+	free(s->modality);
 }
 
 static ct_code push(ct_manifest *m, ct_scan *s)
@@ -203,7 +204,8 @@ static ct_code check_cells(const char *name, long line, const char *patient, con
 
 /* One series from a URL-bearing text and optional CSV cells. */
 static ct_code add_line(const char *name, const ct_manifest_opts *o, ct_manifest *m, long line,
-                        const char *text, const char *coll, const char *patient, const char *series)
+                        const char *text, const char *coll, const char *patient, const char *series,
+                        const char *modality)
 {
 	ct_scan s = {.line = line};
 	ct_code c = check_collection(name, line, coll ? coll : "");
@@ -216,7 +218,8 @@ static ct_code add_line(const char *name, const ct_manifest_opts *o, ct_manifest
 	s.collection = dup_or_empty(coll);
 	s.patient = dup_or_empty(patient);
 	s.series_uid = dup_or_empty(series);
-	if (!s.collection || !s.patient || !s.series_uid) {
+	s.modality = dup_or_empty(modality);
+	if (!s.collection || !s.patient || !s.series_uid || !s.modality) {
 		scan_free(&s);
 		return ct_fail(CT_ENOMEM, "out of memory");
 	}
@@ -239,7 +242,7 @@ static ct_code read_lines(const char *name, const ct_manifest_opts *o, char *buf
 			s++;
 		if (!*s || *s == '#')
 			continue;
-		ct_code c = add_line(name, o, m, line, s, NULL, NULL, NULL);
+		ct_code c = add_line(name, o, m, line, s, NULL, NULL, NULL, NULL);
 		if (c)
 			return c;
 	}
@@ -250,7 +253,7 @@ typedef struct {
 	const char *name;
 	const ct_manifest_opts *o;
 	ct_manifest *m;
-	int url, coll, patient, series; /* column indexes, -1 if absent */
+	int url, coll, patient, series, modality; /* column indexes, -1 if absent */
 	int have_header;
 } csv_state;
 
@@ -272,6 +275,9 @@ static ct_code on_csv_row(const ct_csv_row *r, void *arg)
 		st->coll = ct_csv_column(r, "collection_id");
 		st->patient = ct_csv_column(r, "PatientID");
 		st->series = ct_csv_column(r, "SeriesInstanceUID");
+		st->modality = ct_csv_column(r, "Modality");
+		st->m->has_collection = st->coll >= 0;
+		st->m->has_modality = st->modality >= 0;
 		if (st->url < 0)
 			return ct_fail(CT_EDATA, "%s:%ld: the CSV header names neither cp_command nor series_aws_url",
 			               st->name, r->line);
@@ -281,7 +287,7 @@ static ct_code on_csv_row(const ct_csv_row *r, void *arg)
 	if (!url || !*url)
 		return ct_fail(CT_EDATA, "%s:%ld: empty URL cell", st->name, r->line);
 	return add_line(st->name, st->o, st->m, r->line, url, cell(r, st->coll), cell(r, st->patient),
-	                cell(r, st->series));
+	                cell(r, st->series), cell(r, st->modality));
 }
 
 /* A CSV export starts (after comments and blank lines) with a header naming its URL column. */

@@ -5,7 +5,7 @@
  * `s3://BUCKET/<uuid>/` (<star> is the shell wildcard),
  * the same with gs://; `#` comments, blank lines, CRLF, a UTF-8 BOM. Or a CSV export with a
  * header naming a cp_command or series_aws_url column (optional collection_id, PatientID,
- * SeriesInstanceUID). The series is the path segment after the bucket, a crdc_series_uuid.
+ * SeriesInstanceUID, Modality). The series is the path segment after the bucket, a crdc_series_uuid.
  * A line naming a series already seen is dropped (first wins; a different bucket for the same
  * series is an error). Any other line is an error "MANIFEST:LINE: why".
  *
@@ -33,6 +33,7 @@ typedef struct {
 	char *collection;    /* "" when the manifest does not say */
 	char *patient;       /* "" when the manifest does not say */
 	char *series_uid;    /* "" when the manifest does not say */
+	char *modality;      /* "" when the manifest does not say */
 	long line;
 } ct_scan;
 
@@ -40,6 +41,7 @@ typedef struct {
 	ct_scan *scan;
 	size_t n, cap;
 	size_t duplicates;   /* lines dropped as repeats */
+	int has_collection, has_modality; /* a CSV with a collection_id, a Modality column */
 } ct_manifest;
 
 typedef struct {

@@ -64,4 +64,19 @@ is "$(tail -n +2 "$T/l5.tsv" | cut -f1 | tr '\n' ' ')" "$(for i in 1 2 3 4 5; do
    "--limit 5 keeps the first five"
 ct-plan --shard 2/3 --tsv "$T/again.tsv" -o /dev/null "$T/big.txt" 2>/dev/null
 is "$(md5_of "$T/again.tsv")" "$(md5_of "$T/s2.tsv")" "a shard is the same on every run"
+# --collection and --modality select before --limit; a manifest that cannot say is refused or
+# (Modality, which CT-FM's query does not emit) taken whole.
+{
+	echo "collection_id,Modality,cp_command"
+	echo "rider_lung_ct,SEG,cp s3://idc-open-data/$(u 21)/*."
+	echo "rider_lung_pet_ct,CT,cp s3://idc-open-data/$(u 22)/*."
+	echo "rider_lung_ct,CT,cp s3://idc-open-data/$(u 23)/*."
+	echo "rider_lung_ct,CT,cp s3://idc-open-data/$(u 24)/*."
+} > "$T/mixed.csv"
+ct-plan --collection rider_lung_ct --modality CT --limit 1 --tsv "$T/sel.tsv" -o "$T/sel.mk" "$T/mixed.csv" 2>/dev/null
+is "$(tail -n +2 "$T/sel.tsv" | cut -f1) $(grep -c '^CT_URL' "$T/sel.mk")" "$(u 23) 1" \
+   "--collection rider_lung_ct --modality CT --limit 1: the first CT series of that collection alone"
+ok_fails "--collection on a manifest without collection_id: refused" 1 ct-plan --collection x -o /dev/null "$T/forms.txt"
+ct-plan --collection lidc_idri --modality CT --tsv "$T/nomod.tsv" -o /dev/null "$T/aws.csv" 2>/dev/null
+is "$(tail -n +2 "$T/nomod.tsv" | cut -f1)" "$(u 10)" "--modality on a CSV without a Modality column keeps its series"
 done_testing
