@@ -48,6 +48,7 @@ $(MANIFESTS)/ct-fm-query.sql: | $(BIN)/ct-fetch
 # The CSV takes its final name only once ct-plan has read it as a manifest; until then it is
 # NAME.new (kept after a failure: the query was paid for).
 $(MANIFEST_CSV): $(QUERY_FILE) | $(BIN)/ct-bq $(BIN)/ct-plan
+	@mkdir -p '$(@D)'
 	$(BIN)/ct-bq --project '$(BQ_PROJECT)' --url '$(BQ_URL)' --dataset $(IDC_TABLE)=idc_$(IDC_VERSION) \
 	  --record '$@.new.info' --note idc_version=$(IDC_VERSION) --note dataset=bigquery-public-data.idc_$(IDC_VERSION) \
 	  $(QUERY_NOTES) '$<' '$@.new'
