@@ -23,8 +23,10 @@ static const char usage[] =
 "The first form prints how far each dataset under DATA is: for the pre-training set, the scans\n"
 "of the current plan done / failed / left, and how many of those left are fetched but not\n"
 "converted yet; the bytes fetched (every verified download); the rate over the last ten\n"
-"minutes and an ETA; for each downstream set, whether its datalist.json is written. It reads\n"
-"only files, so it works at any time, also while runs (one or many machines) are going.\n"
+"minutes and an ETA; the same for each downstream set fetched from the IDC through mk/idc.mk\n"
+"(one with a .selection: RIDER), and for each other downstream set whether its datalist.json\n"
+"is written. It reads only files, so it works at any time, also while runs (one or many\n"
+"machines) are going.\n"
 "A scan is done when its record exists, failed when its last step failed (failed/<uuid>.tsv),\n"
 "fetched when its download is verified (lib/scanfiles.h); ct-index counts the same way.\n"
 "\n"
@@ -223,20 +225,21 @@ static ct_code count_plan(const char *dir, const char *plan_path, stage_counts *
 	return c;
 }
 
-static void report_pretrain(const char *data)
+/* A set of mk/idc.mk's per-scan graph under dir (DATA/pretrain, an IDC-sourced downstream set):
+ * its current plan (dir/.selection) counted. 0 when dir has no .selection. */
+static int report_plan(const char *label, const char *dir)
 {
-	char *dir = ct_pathf("%s/pretrain", data), *path = ct_pathf("%s/.selection", dir), *sel;
+	char *path = ct_pathf("%s/.selection", dir), *sel;
 	if (ct_read_file(path, &sel, NULL)) {
-		printf("pretrain-data   not started (no plan under %s)\n", dir);
-		goto out;
+		free(path);
+		return 0;
 	}
 	sel[strcspn(sel, " \n")] = 0;
 	free(path);
 	path = ct_pathf("%s/plans/%s.tsv", dir, sel);
 	stage_counts k;
 	if (count_plan(dir, path, &k)) {
-		printf("pretrain-data   planning (%s)\n", sel);
-		free(sel);
+		printf("%-15s planning (%s)\n", label, sel);
 		goto out;
 	}
 	size_t left = k.n[CT_SCAN_LEFT] + k.n[CT_SCAN_FETCHED];
@@ -246,12 +249,20 @@ static void report_pretrain(const char *data)
 	human_bytes(b, sizeof b, (double)k.bytes);
 	human_bytes(rate, sizeof rate, rb);
 	human_time(eta, sizeof eta, rs > 0 ? left / rs : -1);
-	printf("pretrain-data   %zu done, %zu failed, %zu left of %zu (%s; %zu fetched, not converted); %s fetched; "
-	       "%s/s over the last %d min; ETA %s\n", k.n[CT_SCAN_DONE], k.n[CT_SCAN_FAILED], left, k.total, sel,
-	       k.n[CT_SCAN_FETCHED], b, rate, WINDOW / 60, rs > 0 ? eta : "-");
-	free(sel);
+	printf("%-15s %zu done, %zu failed, %zu left of %zu (%s; %zu fetched, not converted); %s fetched; "
+	       "%s/s over the last %d min; ETA %s\n", label, k.n[CT_SCAN_DONE], k.n[CT_SCAN_FAILED], left,
+	       k.total, sel, k.n[CT_SCAN_FETCHED], b, rate, WINDOW / 60, rs > 0 ? eta : "-");
 out:
+	free(sel);
 	free(path);
+	return 1;
+}
+
+static void report_pretrain(const char *data)
+{
+	char *dir = ct_pathf("%s/pretrain", data);
+	if (!report_plan("pretrain-data", dir))
+		printf("pretrain-data   not started (no plan under %s)\n", dir);
 	free(dir);
 }
 
@@ -267,9 +278,14 @@ static void report_downstream(const char *data)
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		char *path = ct_pathf("%s/%s/datalist.json", dir, e->d_name);
-		printf("downstream-%-10s %s\n", e->d_name, path && !access(path, F_OK) ? "done" : "in progress");
-		free(path);
+		char label[300], *set = ct_pathf("%s/%s", dir, e->d_name),
+		     *datalist = ct_pathf("%s/%s/datalist.json", dir, e->d_name);
+		snprintf(label, sizeof label, "downstream-%s", e->d_name);
+		/* An IDC-sourced set counts its scans; the others are done once their datalist is there. */
+		if (set && datalist && !report_plan(label, set))
+			printf("%-21s %s\n", label, !access(datalist, F_OK) ? "done" : "in progress");
+		free(set);
+		free(datalist);
 	}
 	closedir(d);
 	free(dir);
