@@ -24,6 +24,7 @@ ifeq ($(IDC_ROOT),)
 IDC_TOOLS = $(addprefix $(BIN)/,ct-fetch ct-sort ct-convert ct-status ct-index)
 # What the per-scan make gets from this one besides the command line's variables (MAKEFLAGS).
 IDC_PASS  = BIN=$(BIN) KEEP_DICOM=$(KEEP_DICOM) FETCH_JOBS=$(FETCH_JOBS) FETCH_FLAGS=$(call shq,$(FETCH_FLAGS)) \
+            IDC_CONVERT_FLAGS=$(call shq,$(IDC_CONVERT_FLAGS)) \
             IDC_ENDPOINT=$(call shq,$(IDC_ENDPOINT)) GCS_ENDPOINT=$(call shq,$(GCS_ENDPOINT))
 idc_sub   = $(MAKE) --no-print-directory -f $(TOP)/mk/idc.mk IDC_ROOT=$1 IDC_PLAN=$2 $(IDC_PASS)
 
@@ -34,7 +35,8 @@ idc_sub   = $(MAKE) --no-print-directory -f $(TOP)/mk/idc.mk IDC_ROOT=$1 IDC_PLA
 #                   exit status stays non-zero
 #   idc-index-as-is the index of whatever is done now
 # ROOT/.selection (the caller's, e.g. with $(call setting,...)) names what the index covers: the
-# index is remade when it changes. Needs $(IDC_TOOLS) built.
+# index is remade when it changes. Needs $(IDC_TOOLS) built. IDC_CONVERT_FLAGS (e.g. a
+# target-specific --leave-out-non-ct) are more ct-convert options.
 idc_make = $(call idc_sub,$1,$2) $3$(if $(and $(KEEP_GOING),$(filter idc-index,$3)), \
   || { $(call idc_sub,$1,$2) idc-index-as-is; exit 1; })
 
@@ -49,6 +51,7 @@ BIN          ?= $(TOP)/bin
 KEEP_DICOM   ?= link
 FETCH_JOBS   ?= 16
 FETCH_FLAGS  ?=
+IDC_CONVERT_FLAGS ?=
 IDC_ENDPOINT ?= https://s3.amazonaws.com
 GCS_ENDPOINT ?= https://storage.googleapis.com
 
@@ -91,7 +94,7 @@ $(VERIFIED): $(call scan_verified,%):
 $(RECORDS): $(call scan_record,%): $(call scan_verified,%) | $(IDC_ROOT)/records
 	@$(BIN)/ct-sort $(call step,$*) $(SORT_MODE) --keep-chars . --list $(call scan_sort_list,$*) \
 	  --series-dir $(call scan_series_dir,$*) $(<D) '$(call scan_sorted,$*)'
-	@d=$$(cat $(call scan_series_dir,$*)) && $(BIN)/ct-convert $(call step,$*) --meta $@ "$$d" "$$d/scan.nrrd"
+	@d=$$(cat $(call scan_series_dir,$*)) && $(BIN)/ct-convert $(call step,$*) $(IDC_CONVERT_FLAGS) --meta $@ "$$d" "$$d/scan.nrrd"
 	@$(BIN)/ct-status --done $* $(if $(filter drop,$(KEEP_DICOM)),--drop-dicom) --run $(notdir $(IDC_PLAN)) \
 	  --total $(SCAN_COUNT) --before $(DONE_BEFORE) $(IDC_ROOT)
 
