@@ -40,9 +40,10 @@ $(call setting,$(RIDER)/.selection,$(notdir $(RIDER_PLAN)) $(RIDER_MANIFEST))
 endif
 
 # 1. The query's CSV, by make manifest's own rule, in a make whose QUERY= names the shipped query
-#    (there mk/manifest.mk's rule makes it).
+#    (there mk/manifest.mk's rule makes it). Made once, as make manifest's is: a checkout that
+#    touches the query (a git pull) must not bill it again; delete the CSV to query again.
 ifneq ($(QUERY_FILE),$(RIDER_QUERY))
-$(RIDER_CSV): $(RIDER_QUERY) | $(BIN)/ct-bq $(BIN)/ct-plan
+$(RIDER_CSV): | $(RIDER_QUERY) $(BIN)/ct-bq $(BIN)/ct-plan
 	+@$(MAKE) --no-print-directory -f $(TOP)/Makefile QUERY=$(RIDER_QUERY) $@
 endif
 
