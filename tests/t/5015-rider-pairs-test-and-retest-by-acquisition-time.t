@@ -82,7 +82,7 @@ ok "nor is either anywhere under the set" test ! -e "$R/dicom/$UUID_seg" -a ! -e
 voxels() { "$PYTHON" -c 'import sys, numpy as np, nrrd
 d, h = nrrd.read(sys.argv[1]); e = np.load(sys.argv[2])
 sys.exit(0 if d.shape == e.shape and np.array_equal(d, e) else 1)' "$1" "$2"; }
-nrrd_of() { eval 'echo "${ROOT:-$R}/scans/rider_lung_ct/$PT_'$1'/$(study_of $PT_'$1')/$UID_'$1'/scan.nrrd"'; }
+nrrd_of() { eval 'echo "$R/scans/rider_lung_ct/$PT_'$1'/$(study_of $PT_'$1')/$UID_'$1'/scan.nrrd"'; }
 bad=""
 for n in a1 a2 b1 b2 c1 d1 d2; do
 	voxels "$(nrrd_of $n)" "$T/src/$n.npy" || bad="$bad $n:voxels"
