@@ -183,15 +183,13 @@ static ct_code write_left_out(const char *meta, const ct_slices *s)
  * goes too, so a failed run leaves neither. */
 static ct_code finish(const options *o, nrrd_sink *ns, const ct_slices *s, const ct_volume *v)
 {
-	ct_code c = o->meta ? write_record(o->meta, s, v, ns->path) : CT_OK;
-	if (c) {
-		sink_cancel(ns);
-		return c;
-	}
-	c = ct_nrrd_commit(ns->out);
+	/* The NRRD first, then the record: the record says the scan is done, so a kill -9 between
+	 * the two must leave a scan to convert again, never a record naming a missing NRRD (test
+	 * 4011 caught the other order under CI's load). */
+	ct_code c = ct_nrrd_commit(ns->out);
 	ns->out = NULL;
-	if (c && o->meta)
-		unlink(o->meta);
+	if (!c && o->meta)
+		c = write_record(o->meta, s, v, ns->path);
 	return c;
 }
 
