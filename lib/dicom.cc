@@ -1,6 +1,7 @@
 // dicom.cc: see dicom.h. The only C++ in ctmake: GDCM behind a C ABI. No exception or C++
 // type crosses the boundary.
 extern "C" {
+#include "budget.h"
 #include "charset.h"
 #include "err.h"
 }
@@ -33,6 +34,7 @@ extern "C" {
 #include <string>
 #include <unistd.h>
 #include <vector>
+#include <zlib.h>
 
 // A file GDCM reads through a stream of ours, not through the ifstream its reader would open:
 // when GDCM aborts, the jump out of it (see on_abort) leaves GDCM's objects as they are, and an
@@ -185,17 +187,20 @@ static void on_abort(int sig)
 	raise(sig);
 }
 
-// Entering GDCM: allocations held to limit, not tracked as leaks. Leaving it: both undone.
-static void enter_gdcm(sigjmp_buf *here, size_t limit)
+// Entering GDCM for path: allocations held to limit, not tracked as leaks, and a CPU budget of
+// ms (see budget.h). Leaving it: all undone.
+static void enter_gdcm(sigjmp_buf *here, size_t limit, long ms, const char *path)
 {
 	if (__lsan_disable)
 		__lsan_disable();
 	guard = here;
 	limit_allocations(limit);
+	ct_budget_start(here, ms, path);
 }
 
 static void leave_gdcm(void)
 {
+	ct_budget_stop();
 	limit_allocations(0);
 	guard = nullptr;
 	if (__lsan_enable)
@@ -206,6 +211,9 @@ extern "C" void ct_dicom_init(void)
 {
 	static bool done;
 	if (!done) {
+		// The codecs GDCM decodes with, and zlib (GDCM's Deflate): where a budget may end.
+		static const char *const codecs[] = {"libcharls", "libopenjp2", "libgdcmjpeg", "libz.so", nullptr};
+		ct_budget_init(codecs);
 		struct sigaction sa;
 		memset(&sa, 0, sizeof sa);
 		sa.sa_handler = on_abort;
@@ -253,6 +261,7 @@ extern "C" long long ct_dicom_pixel_offset(const ct_dicom *d)
 typedef struct {
 	size_t bytes;
 	uint32_t after; // 0: none read yet
+	bool spent;     // the CPU budget ran out
 } refusal;
 
 static uint32_t last_tag(const gdcm::DataSet &ds)
@@ -277,11 +286,25 @@ static std::string broke_after(const gdcm::File &f)
 	return s;
 }
 
+// The CPU budget (ms) of reading a file of bytes and decoding a frame of pixels: the base, and
+// 1 ms a kB and a thousand pixels, some ten times what the slowest codec needs on honest data.
+static long budget_ms(long long bytes, long long pixels)
+{
+	return ct_budget_base_ms() + (long)(bytes / 1000) + (long)(pixels / 1000);
+}
+
+static std::string over_budget(long ms)
+{
+	char s[120];
+	snprintf(s, sizeof s, "took more than its CPU budget (%.1f s; a hostile or corrupt file)", ms / 1000.0);
+	return s;
+}
+
 // Read up to PixelData; with skip, PixelData's value is skipped and the stream left where it
 // starts. A Deflated stream cannot seek past a value: there skip fails and the value is read.
-// Allocations are held to limit; what was refused goes to *r. On another failure, why says where
-// the header broke.
-static ct_dicom *read_header(const char *path, bool skip, size_t limit, refusal *r, std::string &why)
+// Allocations are held to limit, CPU to ms; what was refused goes to *r. On another failure, why
+// says where the header broke.
+static ct_dicom *read_header(const char *path, bool skip, size_t limit, long ms, refusal *r, std::string &why)
 {
 	ct_dicom *d = new (std::nothrow) ct_dicom;
 	if (!d)
@@ -297,15 +320,16 @@ static ct_dicom *read_header(const char *path, bool skip, size_t limit, refusal 
 	static const std::set<gdcm::Tag> skip_pixels{pixels};
 	bool ok = false;
 	sigjmp_buf here;
-	if (sigsetjmp(here, 1)) {
+	if (int jumped = sigsetjmp(here, 1)) {
 		leave_gdcm();
 		drop_input(d->file);
 		d->file = nullptr;
-		abandon(d); // GDCM aborted: d is left as it was (see on_abort)
-		why = "breaks GDCM's reader (an internal assertion failed)";
+		abandon(d); // GDCM aborted or ran out of time: d is left as it was (see on_abort)
+		r->spent = jumped == CT_BUDGET_SPENT;
+		why = r->spent ? over_budget(ms) : "breaks GDCM's reader (an internal assertion failed)";
 		return nullptr;
 	}
-	enter_gdcm(&here, limit);
+	enter_gdcm(&here, limit, ms, path);
 	try {
 		ok = skip ? d->reader.ReadUpToTag(pixels, skip_pixels) : d->reader.ReadUpToTag(pixels);
 	} catch (...) {
@@ -345,6 +369,7 @@ typedef struct {
 	std::string sop_class, transfer_syntax; // (0002,0002) MediaStorageSOPClassUID, (0002,0010)
 	const char *problem;                     // nullptr when GDCM can read the group
 	long long at;                            // the offset of the element at fault
+	long long data_at;                       // where the data set starts (after the group)
 } meta_info;
 
 // The two bytes at v are one of the VRs in vrs (their names, run together).
@@ -398,6 +423,7 @@ static void walk_meta(FILE *f, long long size, long long start, meta_info *m)
 		size_t n = size - p >= 12 ? 12 : size - p > 0 ? (size_t)(size - p) : 0;
 		if (n < 4 || fseeko(f, p, SEEK_SET) != 0 || fread(h, 1, n, f) != n)
 			return meta_fault(m, "the file ends before its data set", p);
+		m->data_at = p;
 		if (le16(h) != 0x0002)
 			return; // the group's end
 		if (p == start)
@@ -423,13 +449,45 @@ static void walk_meta(FILE *f, long long size, long long start, meta_info *m)
 	}
 }
 
+// A Deflated data set must be one whole deflate stream: on a stream cut short, GDCM's inflating
+// stream never reports its end and the header read spins for ever (make fuzz: an 810-byte file,
+// over 100 s). So it is inflated here first, to nowhere, with zlib: a few ms for a slice, paid
+// by Deflated files only (rare in CT).
+static void check_deflated(FILE *f, meta_info *m)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (inflateInit2(&z, -MAX_WBITS) != Z_OK)
+		return meta_fault(m, "the Deflated data set cannot be inflated (out of memory)", m->data_at);
+	static thread_local unsigned char in[16384], out[65536];
+	int rc = fseeko(f, m->data_at, SEEK_SET) == 0 ? Z_OK : Z_ERRNO;
+	while (rc == Z_OK) {
+		if (z.avail_in == 0) {
+			z.avail_in = (uInt)fread(in, 1, sizeof in, f);
+			z.next_in = in;
+			if (z.avail_in == 0)
+				break; // the file ends before the stream does
+		}
+		z.next_out = out;
+		z.avail_out = sizeof out;
+		rc = inflate(&z, Z_NO_FLUSH);
+		if (rc == Z_BUF_ERROR && z.avail_in == 0)
+			rc = Z_OK; // wants more input
+	}
+	inflateEnd(&z);
+	if (rc == Z_OK)
+		meta_fault(m, "the Deflated data set is cut short (its deflate stream does not end)", m->data_at);
+	else if (rc != Z_STREAM_END)
+		meta_fault(m, "the Deflated data set is not a valid deflate stream", m->data_at);
+}
+
 // What a file is, from its first bytes: a Part 10 file has "DICM" after its 128-byte preamble;
 // a bare data set starts with an element of group 0002 or 0008 (little or big endian). m (may
 // be null) gets what the File Meta group holds and whether GDCM can read it.
 static ct_dicom_kind sniff(const char *path, bool *deflated, meta_info *m = nullptr)
 {
 	unsigned char b[132];
-	meta_info own = {"", "", nullptr, 0};
+	meta_info own = {"", "", nullptr, 0, 0};
 	if (!m)
 		m = &own;
 	*deflated = false;
@@ -449,8 +507,10 @@ static ct_dicom_kind sniff(const char *path, bool *deflated, meta_info *m = null
 			walk_meta(f, size, 0, m);
 		kind = le == 0x0002 || le == 0x0008 || be == 0x0008 ? CT_DICOM_FILE : CT_DICOM_NOT;
 	}
-	fclose(f);
 	*deflated = m->transfer_syntax == DEFLATED_TS;
+	if (*deflated && kind == CT_DICOM_FILE && !m->problem)
+		check_deflated(f, m);
+	fclose(f);
 	return kind;
 }
 
@@ -483,7 +543,7 @@ extern "C" ct_code ct_dicom_open(const char *path, ct_dicom **out)
 {
 	*out = nullptr;
 	bool deflated;
-	meta_info m = {"", "", nullptr, 0};
+	meta_info m = {"", "", nullptr, 0, 0};
 	switch (sniff(path, &deflated, &m)) {
 	case CT_DICOM_UNREADABLE: return ct_fail_errno(CT_EDATA, "%s", path);
 	case CT_DICOM_NOT: return ct_fail(CT_EDATA, "%s: not a DICOM file", path);
@@ -494,11 +554,12 @@ extern "C" ct_code ct_dicom_open(const char *path, ct_dicom **out)
 		return bad_meta(path, &m);
 	long long size;
 	size_t limit = read_limit(path, deflated, &size);
-	refusal r = {0, 0};
+	refusal r = {0, 0, false};
 	std::string why;
-	ct_dicom *d = read_header(path, true, limit, &r, why);
-	if (!d && !r.bytes)
-		d = read_header(path, false, limit, &r, why);
+	long ms = budget_ms(size, 0);
+	ct_dicom *d = read_header(path, true, limit, ms, &r, why);
+	if (!d && !r.bytes && !r.spent)
+		d = read_header(path, false, limit, ms, &r, why);
 	*out = d;
 	if (!d && r.bytes)
 		return too_large(path, &r, size, deflated);
@@ -694,7 +755,7 @@ static ct_code take_frame(const char *path, const gdcm::Image &img, const std::v
 // A file ct_dicom_decode may give GDCM (see sniff).
 static ct_code readable(const char *path, bool *deflated)
 {
-	meta_info m = {"", "", nullptr, 0};
+	meta_info m = {"", "", nullptr, 0, 0};
 	if (sniff(path, deflated, &m) != CT_DICOM_FILE)
 		return cannot_decode(path, "not a DICOM image");
 	return m.problem ? bad_meta(path, &m) : CT_OK;
@@ -723,18 +784,20 @@ extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t
 		delete file;
 		return file ? ct_fail(CT_ENOMEM, "%s: out of memory", path) : ct_fail_errno(CT_EDATA, "%s", path);
 	}
+	long ms = budget_ms(size, (long long)rows * cols);
 	sigjmp_buf here;
-	if (sigsetjmp(here, 1)) {
+	if (int jumped = sigsetjmp(here, 1)) {
 		leave_gdcm();
 		drop_input(file);
 		abandon(r);
 		abandon(buf);
-		return cannot_decode(path, "GDCM gave up on it (an internal assertion failed)");
+		return cannot_decode(path, jumped == CT_BUDGET_SPENT ? over_budget(ms).c_str()
+		                                                     : "GDCM gave up on it (an internal assertion failed)");
 	}
 	r->SetStream(*file->in);
 	bool read = false, got = false;
 	ct_code frame = CT_OK;
-	enter_gdcm(&here, limit);
+	enter_gdcm(&here, limit, ms, path);
 	try {
 		read = r->Read();
 		if (read && r->GetFile().GetDataSet().FindDataElement(gdcm::Tag(0x7fe0, 0x0010)) &&

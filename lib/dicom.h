@@ -21,7 +21,13 @@
  * as unreadable), with no descriptor lost, but what GDCM had allocated for that file, 10-40 KB,
  * is not reclaimed. So a File Meta group GDCM would assert on (an element cut short, a sequence
  * or an undefined length in it, no data set after it) is refused before GDCM reads it
- * ("x.dcm: a File Meta element is cut short (at byte 272): not read").
+ * ("x.dcm: a File Meta element is cut short (at byte 272): not read"), and so is a Deflated data
+ * set that is not one whole deflate stream (GDCM's header read spins for ever on one cut short).
+ *
+ * CPU time is bounded too (lib/budget.h): each read or decode gets 2 s of its thread's CPU time
+ * (CT_CPU_BUDGET_MS), plus 1 ms a kB of file and a thousand pixels of frame, some ten times what
+ * honest data needs; a file that takes longer fails ("x.dcm: (7FE0,0010) PixelData: took more
+ * than its CPU budget (2.3 s; a hostile or corrupt file)") like any unreadable one.
  */
 #ifndef CT_DICOM_H
 #define CT_DICOM_H

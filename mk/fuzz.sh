@@ -4,7 +4,8 @@
 # (FUZZ_DIR/seeds/NAME, made once by tests/fuzz/seeds.sh). One line a harness in
 # FUZZ_DIR/summary.tsv (or $FUZZ_SUMMARY: executions, coverage, corpus, peak RSS, verdict); exits 1 when any
 # harness found a crash, leak, hang (10 s an input) or an allocation above its limit, whose
-# input is then in FUZZ_DIR/findings/.
+# input is then in FUZZ_DIR/findings/. FUZZ_SEED=N fixes libFuzzer's random seed (CI: the same
+# mutations every run, so a gate does not pass or fail on the dice).
 set -u
 export LC_ALL=C # libFuzzer's status lines quote dictionary words, bytes that are no UTF-8
 dir=$1 secs=$2
@@ -40,9 +41,11 @@ for h in "$@"; do
 	# Scratch files under FUZZ_DIR/tmp: a harness that dies cannot clean up after itself.
 	rm -rf "$dir/tmp/$h"
 	mkdir -p "$dir/tmp/$h"
-	TMPDIR=$dir/tmp/$h LSAN_OPTIONS=suppressions=$top/tests/fuzz/lsan.supp CT_FUZZ_DICOM=$dir/seeds/pattern.dcm nice -n 19 "$dir/bin/$h" -max_total_time="$secs" -timeout=10 \
+	# A CPU budget of 0.25 s (plus 1 ms a kB) for each call into GDCM (lib/budget.h): a harness
+	# may read four files, all within the 10 s an input has.
+	TMPDIR=$dir/tmp/$h CT_CPU_BUDGET_MS=250 LSAN_OPTIONS=suppressions=$top/tests/fuzz/lsan.supp CT_FUZZ_DICOM=$dir/seeds/pattern.dcm nice -n 19 "$dir/bin/$h" -max_total_time="$secs" -timeout=10 \
 		-rss_limit_mb=2048 -malloc_limit_mb="$1" -max_len="$2" -print_final_stats=1 \
-		$( [ -f "$dict" ] && echo "-dict=$dict" ) -artifact_prefix="$dir/findings/$h-" \
+		$( [ -f "$dict" ] && echo "-dict=$dict" ) ${FUZZ_SEED:+-seed=$FUZZ_SEED} -artifact_prefix="$dir/findings/$h-" \
 		"$dir/corpus/$h" "$dir/seeds/$h" >"$log" 2>&1
 	rc=$?
 	rm -rf "$dir/tmp/$h"

@@ -11,7 +11,18 @@
 . "$(dirname "$0")/../lib.sh"
 . "$TESTS/ct.sh"
 
-bad=$TOP/tests/fuzz/regress/dicom/deflated-gdcm-aborts-zlib-state.dcm # GDCM asserts in its data set
+# A file GDCM asserts on in its data set: a Deflated one whose data set is cut inside an element,
+# its deflate stream whole (made from regress/series/gdcm-deflate-hang, whose stream is cut too:
+# that one lib/dicom refuses before GDCM reads it, test 3011).
+bad=$T/gdcm-asserts.dcm
+"$PYTHON" - "$TOP/tests/fuzz/regress/series/gdcm-deflate-hang" "$bad" <<'PY'
+import sys, zlib
+d = open(sys.argv[1], "rb").read()
+at = 0x170                                   # the data set, after the File Meta group
+z = zlib.compressobj(9, zlib.DEFLATED, -15)
+inflated = zlib.decompressobj(-15).decompress(d[at:])
+open(sys.argv[2], "wb").write(d[:at] + z.compress(inflated) + z.flush())
+PY
 gen "$T/good" --rows 16 --cols 16 --slices 3 --seed 9
 mkdir "$T/mixed"
 for i in $(seq -w 1 200); do cp "$bad" "$T/mixed/a$i.dcm"; done
