@@ -13,6 +13,7 @@ extern "C" {
 #include <gdcmImage.h>
 #include <gdcmImageReader.h>
 #include <gdcmReader.h>
+#include <gdcmSequenceOfFragments.h>
 #include <gdcmStringFilter.h>
 #include <gdcmTrace.h>
 
@@ -738,6 +739,53 @@ static ct_code check_native_length(const char *path, const gdcm::DataSet &ds, co
 	return CT_OK;
 }
 
+// The sample precision a JPEG stream's frame header (SOFn) declares, walking its markers from
+// SOI; 0 when there is none before the scan or the bytes end.
+static unsigned jpeg_precision(const unsigned char *b, size_t n)
+{
+	if (n < 4 || b[0] != 0xff || b[1] != 0xd8)
+		return 0;
+	for (size_t i = 2; i + 4 < n;) {
+		if (b[i] != 0xff)
+			return 0;
+		unsigned m = b[i + 1];
+		if (m == 0xff) { // fill byte
+			i++;
+			continue;
+		}
+		if (m == 0x01 || (m >= 0xd0 && m <= 0xd8)) { // standalone markers
+			i += 2;
+			continue;
+		}
+		if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc)
+			return b[i + 4];
+		if (m == 0xda)
+			return 0;
+		i += 2 + ((size_t)b[i + 2] << 8 | b[i + 3]);
+	}
+	return 0;
+}
+
+// GDCM's JPEG codec (transfer syntaxes 1.2.840.10008.1.2.4.50 to .70) has decoders for up to 16
+// bits of precision; a stream declaring more leaves it with none, and it dereferences the null
+// (make fuzz: a frame header claiming 182 bits). So the first fragment's is looked at first.
+static ct_code check_jpeg_precision(const char *path, const gdcm::File &f)
+{
+	const char *ts = f.GetHeader().GetDataSetTransferSyntax().GetString();
+	const char *family = "1.2.840.10008.1.2.4.";
+	int kind = ts && strncmp(ts, family, strlen(family)) == 0 ? atoi(ts + strlen(family)) : 0;
+	const gdcm::DataElement &px = f.GetDataSet().GetDataElement(gdcm::Tag(0x7fe0, 0x0010));
+	const gdcm::SequenceOfFragments *sf = px.GetSequenceOfFragments();
+	if (kind < 50 || kind > 70 || !sf || sf->GetNumberOfFragments() == 0)
+		return CT_OK;
+	const gdcm::ByteValue *bv = sf->GetFragment(0).GetByteValue();
+	unsigned p = bv && bv->GetPointer() ? jpeg_precision((const unsigned char *)bv->GetPointer(), bv->GetLength()) : 0;
+	if (p > 16)
+		return cannot_decode(path, (std::string("its JPEG frame header declares ") + std::to_string(p) +
+		                            " bits a sample, more than GDCM's JPEG decoders take (16)").c_str());
+	return CT_OK;
+}
+
 // The stored values of the decoded frame into out.
 static ct_code take_frame(const char *path, const gdcm::Image &img, const std::vector<char> &buf,
                           int rows, int cols, int32_t *out)
@@ -802,7 +850,8 @@ extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t
 		read = r->Read();
 		if (read && r->GetFile().GetDataSet().FindDataElement(gdcm::Tag(0x7fe0, 0x0010)) &&
 		    (frame = check_frame(path, r->GetImage(), rows, cols)) == CT_OK &&
-		    (frame = check_native_length(path, r->GetFile().GetDataSet(), r->GetImage())) == CT_OK) {
+		    (frame = check_native_length(path, r->GetFile().GetDataSet(), r->GetImage())) == CT_OK &&
+		    (frame = check_jpeg_precision(path, r->GetFile())) == CT_OK) {
 			buf->resize(r->GetImage().GetBufferLength());
 			got = r->GetImage().GetBuffer(buf->data());
 		}

@@ -4,8 +4,9 @@
 # header of one of 120 slices (random bytes, then 0xFF bytes, which make GDCM abort), a slice
 # cut off inside its header, one cut off just before its Rows (the rest parses), one cut off
 # inside its pixel data, a slice whose Rows are gone though its pixels are there, a JPEG-LS
-# slice whose pixel data does not decode. Each ends with exit 1, an
-# error naming the file and the tag (or the step) where it broke, and nothing written. With
+# slice whose pixel data does not decode, a JPEG slice claiming 182 bits a sample. Each ends
+# with exit 1, an error naming the file and the tag (or the step) where it broke, and nothing
+# written. With
 # --skip-bad-files the series converts without the bad file, exactly as the folder without it
 # does, and the record names it in skipped_files. Files that are not DICOM (a README, a .txt,
 # a DICOMDIR) are still skipped, changing nothing.
@@ -82,6 +83,23 @@ ct-convert "$T/jls-without" "$T/jls-without.nrrd" 2>/dev/null
 ct-convert --skip-bad-files --threads 2 "$T/jls" "$T/jls.nrrd" --meta "$T/jls.tsv" 2>/dev/null
 is "$? $(md5_of "$T/jls.nrrd") $(meta_field "$T/jls.tsv" skipped_files)" "0 $(md5_of "$T/jls-without.nrrd") IM00060.dcm" \
 	"a slice that does not decode, --skip-bad-files: the volume without it; skipped_files names it"
+# A JPEG slice whose frame header claims 182 bits a sample: GDCM's JPEG codec has no decoder
+# for that and dereferenced a null (make fuzz, regress/volume/); refused first, by name.
+gen "$T/jpg" --rows 32 --cols 32 --slices 120 --seed 12 --compress jpeg
+"$PYTHON" - "$T/jpg/IM00060.dcm" <<'PY'
+import re, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+sof = re.search(rb"\xff[\xc0-\xc3\xc5-\xc7]", d[d.index(b"\xff\xd8"):]).start() + d.index(b"\xff\xd8")
+d[sof + 4] = 182                               # the frame header's sample precision
+open(sys.argv[1], "wb").write(d)
+PY
+mkdir "$T/jpg-without"; cp "$T/jpg"/*.dcm "$T/jpg-without/"; rm "$T/jpg-without/IM00060.dcm"
+ct-convert "$T/jpg-without" "$T/jpg-without.nrrd" 2>/dev/null
+ct-convert "$T/jpg" "$T/jpg-fail.nrrd" 2>"$T/err"
+is "$?|$(ls "$T/jpg-fail.nrrd" 2>/dev/null | wc -l)|$(grep -c 'IM00060\.dcm: (7FE0,0010) PixelData: its JPEG frame header declares 182 bits a sample' "$T/err")" \
+   "1|0|1" "a JPEG frame header claiming 182 bits: exit 1 naming the file and the claim, no output"
+ct-convert --skip-bad-files "$T/jpg" "$T/jpg.nrrd" 2>/dev/null
+is "$? $(md5_of "$T/jpg.nrrd")" "0 $(md5_of "$T/jpg-without.nrrd")" "...with --skip-bad-files: the volume without it"
 ct-convert "$T/src" "$T/src.nrrd" --meta "$T/src.tsv"
 is "$(meta_field "$T/src.tsv" skipped_files)|$(head -1 "$T/src.tsv" | tr '\t' '\n' | grep -c '^skipped_files$')" "|1" \
 	"a clean series: skipped_files is there, and empty"
