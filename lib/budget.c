@@ -80,19 +80,27 @@ static void arm(long ms)
 	timer_settime(me.timer, 0, &t, NULL); // async-signal-safe (POSIX)
 }
 
-static void say(const char *s)
+// Append s to the line at *n (cap bytes in all): async-signal-safe.
+static void append(char *line, size_t *n, size_t cap, const char *s)
 {
-	ssize_t n = write(2, s, strlen(s));
-	(void)n;
+	size_t k = strlen(s);
+	if (k > cap - 1 - *n)
+		k = cap - 1 - *n;
+	memcpy(line + *n, s, k);
+	*n += k;
 }
 
-// The last resort (see budget.h): only async-signal-safe calls.
+// The last resort (see budget.h): one write, only async-signal-safe calls.
 static void stop_process(void)
 {
-	say(program_invocation_short_name);
-	say(": ");
-	say(me.what ? me.what : "?");
-	say(": twice its CPU budget spent outside the codecs: stopped\n");
+	char line[1024];
+	size_t n = 0;
+	append(line, &n, sizeof line, program_invocation_short_name);
+	append(line, &n, sizeof line, ": ");
+	append(line, &n, sizeof line, me.what ? me.what : "?");
+	append(line, &n, sizeof line, ": twice its CPU budget spent outside the codecs: stopped\n");
+	ssize_t w = write(2, line, n);
+	(void)w;
 	_exit(1);
 }
 

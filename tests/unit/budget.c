@@ -76,8 +76,10 @@ static int stopped_child(char *msg, size_t cap)
 		_exit(9); // never here: a jump from outside the listed code is a defect
 	}
 	close(fd[1]);
-	ssize_t n = read(fd[0], msg, cap - 1);
-	msg[n > 0 ? n : 0] = '\0';
+	size_t len = 0;
+	for (ssize_t n; len < cap - 1 && (n = read(fd[0], msg + len, cap - 1 - len)) > 0;)
+		len += (size_t)n;
+	msg[len] = '\0';
 	close(fd[0]);
 	int status;
 	waitpid(pid, &status, 0);
