@@ -805,12 +805,56 @@ static ct_code take_frame(const char *path, const gdcm::Image &img, const std::v
 }
 
 // A file ct_dicom_decode may give GDCM (see sniff).
-static ct_code readable(const char *path, bool *deflated)
+// A file ct_dicom_decode may give GDCM (see sniff); *rle: its transfer syntax is RLE Lossless.
+static ct_code readable(const char *path, bool *deflated, bool *rle)
 {
 	meta_info m = {"", "", nullptr, 0, 0};
 	if (sniff(path, deflated, &m) != CT_DICOM_FILE)
 		return cannot_decode(path, "not a DICOM image");
+	*rle = m.transfer_syntax == "1.2.840.10008.1.2.5";
 	return m.problem ? bad_meta(path, &m) : CT_OK;
+}
+
+// One RLE fragment's header (PS3.5 G.3.1: 64 bytes, the number of segments, at most 15, then
+// their offsets, the first 64, none past the fragment): "" when sound, else what is wrong.
+static std::string rle_header_fault(const gdcm::ByteValue *bv)
+{
+	const unsigned char *b = bv ? (const unsigned char *)bv->GetPointer() : nullptr;
+	size_t len = bv ? (size_t)bv->GetLength() : 0;
+	if (!b || len < 64)
+		return "an RLE fragment shorter than its 64-byte header";
+	uint32_t n = le32(b);
+	if (n < 1 || n > 15)
+		return "an RLE header declaring " + std::to_string(n) + " segments (1 to 15)";
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t at = le32(b + 4 + 4 * i);
+		if ((i == 0 && at != 64) || at < 64 || at > len || (i > 0 && at < le32(b + 4 * i)))
+			return "an RLE header whose segment " + std::to_string(i + 1) + " starts at byte " + std::to_string(at) +
+			       " of a " + std::to_string(len) + "-byte fragment";
+	}
+	return "";
+}
+
+// GDCM's RLE codec trusts each fragment's header, and read past its buffers on one declaring
+// 134,217,730 segments (make fuzz); it decodes already while reading the file (ImageReader
+// computes a lossy flag so). So an RLE file's fragments are read first, as a plain data set
+// (read_header, under the same bounds), and their headers checked.
+static ct_code check_rle(const char *path, long long size, long ms)
+{
+	refusal r = {0, 0, false};
+	std::string why;
+	ct_dicom *d = read_header(path, false, read_limit(path, false, HEADER_SLACK, &size), ms, &r, why);
+	if (!d)
+		return r.bytes ? too_large(path, &r, size, false)
+		               : ct_fail(CT_EDATA, "%s: not a readable DICOM file: its header %s", path, why.c_str());
+	const gdcm::DataSet &ds = d->reader.GetFile().GetDataSet();
+	const gdcm::Tag px(0x7fe0, 0x0010);
+	const gdcm::SequenceOfFragments *sf = ds.FindDataElement(px) ? ds.GetDataElement(px).GetSequenceOfFragments() : nullptr;
+	std::string fault;
+	for (size_t i = 0; sf && fault.empty() && i < sf->GetNumberOfFragments(); i++)
+		fault = rle_header_fault(sf->GetFragment(i).GetByteValue());
+	delete d;
+	return fault.empty() ? CT_OK : cannot_decode(path, fault.c_str());
 }
 
 extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t *out)
@@ -818,14 +862,16 @@ extern "C" ct_code ct_dicom_decode(const char *path, int rows, int cols, int32_t
 	if (rows < 1 || cols < 1 || (size_t)rows * (size_t)cols > CT_DICOM_MAX_PIXELS)
 		return ct_fail(CT_EDATA, "%s: (0028,0010) Rows, (0028,0011) Columns: %dx%d, more than the %zu "
 		               "pixels a slice may have", path, cols, rows, (size_t)CT_DICOM_MAX_PIXELS);
-	bool deflated;
-	ct_code c = readable(path, &deflated);
+	bool deflated = false, rle = false;
+	ct_code c = readable(path, &deflated, &rle);
 	if (c)
 		return c;
 	long long size;
 	// Reading is held to the file's size, decoding to the frame: at most 4 bytes a pixel, and a
 	// codec may hold the frame twice (its output and the copy into our buffer).
 	size_t limit = std::max(read_limit(path, deflated, ALLOC_SLACK, &size), 2 * 4 * (size_t)rows * cols + ALLOC_SLACK);
+	if (rle && (c = check_rle(path, size, budget_ms(size, 0))) != CT_OK)
+		return c;
 	// On the heap, so that a jump back from GDCM's abort() leaves them alone (see on_abort).
 	gdcm::ImageReader *r = new (std::nothrow) gdcm::ImageReader;
 	std::vector<char> *buf = new (std::nothrow) std::vector<char>;

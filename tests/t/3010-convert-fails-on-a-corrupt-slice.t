@@ -4,9 +4,9 @@
 # header of one of 120 slices (random bytes, then 0xFF bytes: a value claiming 64 KB in a 3 KB
 # file), a slice cut off inside its header, one cut off just before its Rows (the rest parses), one cut off
 # inside its pixel data, a slice whose Rows are gone though its pixels are there, a JPEG-LS
-# slice whose pixel data does not decode, a JPEG slice claiming 182 bits a sample. Each ends
-# with exit 1, an error naming the file and the tag (or the step) where it broke, and nothing
-# written. With
+# slice whose pixel data does not decode, a JPEG slice claiming 182 bits a sample, an RLE
+# slice claiming 134,217,730 segments. Each ends with exit 1, an error naming the file and the
+# tag (or the step) where it broke, and nothing written. With
 # --skip-bad-files the series converts without the bad file, exactly as the folder without it
 # does, and the record names it in skipped_files. Files that are not DICOM (a README, a .txt,
 # a DICOMDIR) are still skipped, changing nothing.
@@ -100,6 +100,25 @@ is "$?|$(ls "$T/jpg-fail.nrrd" 2>/dev/null | wc -l)|$(grep -c 'IM00060\.dcm: (7F
    "1|0|1" "a JPEG frame header claiming 182 bits: exit 1 naming the file and the claim, no output"
 ct-convert --skip-bad-files "$T/jpg" "$T/jpg.nrrd" 2>/dev/null
 is "$? $(md5_of "$T/jpg.nrrd")" "0 $(md5_of "$T/jpg-without.nrrd")" "...with --skip-bad-files: the volume without it"
+# An RLE slice whose header declares 134,217,730 segments: GDCM's RLE codec read past its
+# buffers (make fuzz, regress/volume/); each fragment's header is checked first.
+gen "$T/rle" --rows 32 --cols 32 --slices 120 --seed 12 --compress rle
+"$PYTHON" - "$T/rle/IM00060.dcm" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+px = d.rindex(b"\xe0\x7f\x10\x00OB")               # (7FE0,0010), then the offset table item
+frag = px + 12 + 8 + struct.unpack_from("<I", d, px + 16)[0] + 8
+assert struct.unpack_from("<I", d, frag)[0] == 2     # 16-bit samples: two segments
+struct.pack_into("<I", d, frag, 0x08000002)
+open(sys.argv[1], "wb").write(d)
+PY
+mkdir "$T/rle-without"; cp "$T/rle"/*.dcm "$T/rle-without/"; rm "$T/rle-without/IM00060.dcm"
+ct-convert "$T/rle-without" "$T/rle-without.nrrd" 2>/dev/null
+ct-convert "$T/rle" "$T/rle-fail.nrrd" 2>"$T/err"
+is "$?|$(ls "$T/rle-fail.nrrd" 2>/dev/null | wc -l)|$(grep -c 'IM00060\.dcm: (7FE0,0010) PixelData: an RLE header declaring 134217730 segments' "$T/err")" \
+   "1|0|1" "an RLE header declaring 134,217,730 segments: exit 1 naming the file and the claim, no output"
+ct-convert --skip-bad-files "$T/rle" "$T/rle.nrrd" 2>/dev/null
+is "$? $(md5_of "$T/rle.nrrd")" "0 $(md5_of "$T/rle-without.nrrd")" "...with --skip-bad-files: the volume without it"
 ct-convert "$T/src" "$T/src.nrrd" --meta "$T/src.tsv"
 is "$(meta_field "$T/src.tsv" skipped_files)|$(head -1 "$T/src.tsv" | tr '\t' '\n' | grep -c '^skipped_files$')" "|1" \
 	"a clean series: skipped_files is there, and empty"
