@@ -103,8 +103,10 @@ $(IDC_ROOT)/records:
 
 # Every command writes atomically, so a target is whole or absent: an interrupted recipe
 # (Ctrl-C) must not lose a record that is already committed (nor, with KEEP_DICOM=drop, the
-# only trace of a scan whose DICOM is going).
-.PRECIOUS: $(call scan_record,%) $(call scan_verified,%) $(IDC_ROOT)/scan_list.pkl
+# only trace of a scan whose DICOM is going), nor a .verified whose ct-fetch was still exiting.
+# By name: a pattern in .PRECIOUS covers implicit rules only, and Make 4.3 deleted these
+# static-pattern targets on SIGINT ("Deleting file .../.verified", test 4016 under SAN=1).
+.PRECIOUS: $(RECORDS) $(VERIFIED) $(IDC_ROOT)/scan_list.pkl
 
 # ct-index exits 1 when scans failed or are not done, having written the index all the same.
 $(IDC_ROOT)/scan_list.pkl: $(RECORDS) $(IDC_PLAN).tsv $(IDC_ROOT)/.selection
