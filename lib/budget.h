@@ -5,8 +5,9 @@
  * outside: a timer on the calling thread's own CPU clock (load on the machine does not spend
  * it), armed by ct_budget_start(). When it expires, the thread jumps back to the caller's
  * sigsetjmp() point, but only from a code address inside one of the libraries named at
- * ct_budget_init() (codecs and zlib: code that takes no lock of libc's or libstdc++'s and
- * starts no static's initialization, so leaving it by a jump cannot leave either half done;
+ * ct_budget_init() (single-threaded codecs and zlib: code that takes no lock, of its own or of
+ * libc's or libstdc++'s, and starts no static's initialization, so leaving it by a jump cannot
+ * leave either half done;
  * what the call had allocated is lost, as when GDCM aborts). Anywhere else (malloc, a read,
  * GDCM's own code) the timer fires again 10 ms later. A thread that spends its budget a second
  * time without once being in those libraries cannot be stopped safely: the process then writes
