@@ -808,13 +808,15 @@ static ct_code take_frame(const char *path, const gdcm::Image &img, const std::v
 }
 
 // A file ct_dicom_decode may give GDCM (see sniff).
-// A file ct_dicom_decode may give GDCM (see sniff); *rle: its transfer syntax is RLE Lossless.
+// A file ct_dicom_decode may give GDCM (see sniff); *rle: its transfer syntax may be RLE
+// Lossless (it says so, or our walk of the File Meta group stopped before it: GDCM reads on
+// past an element that is no VR, make fuzz found an RLE file so).
 static ct_code readable(const char *path, bool *deflated, bool *rle)
 {
 	meta_info m = {"", "", nullptr, 0, 0};
 	if (sniff(path, deflated, &m) != CT_DICOM_FILE)
 		return cannot_decode(path, "not a DICOM image");
-	*rle = m.transfer_syntax == "1.2.840.10008.1.2.5";
+	*rle = m.transfer_syntax == "1.2.840.10008.1.2.5" || m.transfer_syntax.empty();
 	return m.problem ? bad_meta(path, &m) : CT_OK;
 }
 
@@ -840,8 +842,8 @@ static std::string rle_header_fault(const gdcm::ByteValue *bv)
 
 // GDCM's RLE codec trusts each fragment's header, and read past its buffers on one declaring
 // 134,217,730 segments (make fuzz); it decodes already while reading the file (ImageReader
-// computes a lossy flag so). So an RLE file's fragments are read first, as a plain data set
-// (read_header, under the same bounds), and their headers checked.
+// computes a lossy flag so). So a file that may be RLE is read first as a plain data set
+// (read_header, under the same bounds) and, when GDCM takes it for RLE, its headers checked.
 static ct_code check_rle(const char *path, long long size, long ms)
 {
 	refusal r = {0, 0, false};
@@ -852,7 +854,9 @@ static ct_code check_rle(const char *path, long long size, long ms)
 		               : ct_fail(CT_EDATA, "%s: not a readable DICOM file: its header %s", path, why.c_str());
 	const gdcm::DataSet &ds = d->reader.GetFile().GetDataSet();
 	const gdcm::Tag px(0x7fe0, 0x0010);
-	const gdcm::SequenceOfFragments *sf = ds.FindDataElement(px) ? ds.GetDataElement(px).GetSequenceOfFragments() : nullptr;
+	bool rle = d->reader.GetFile().GetHeader().GetDataSetTransferSyntax() == gdcm::TransferSyntax::RLELossless;
+	const gdcm::SequenceOfFragments *sf =
+		rle && ds.FindDataElement(px) ? ds.GetDataElement(px).GetSequenceOfFragments() : nullptr;
 	std::string fault;
 	for (size_t i = 0; sf && fault.empty() && i < sf->GetNumberOfFragments(); i++)
 		fault = rle_header_fault(sf->GetFragment(i).GetByteValue());
